@@ -1,1 +1,26 @@
+//! The analysis core of clerkguard: rules, the facts and function summaries they rest on,
+//! fixes, suppressions and configuration. No LSP types live here; the CLI and the language
+//! server both drive [`Workspace`].
 
+pub mod analysis;
+mod config;
+mod context;
+mod diagnostic;
+mod fix;
+mod lint;
+mod registry;
+mod rule;
+pub mod rules;
+mod suppression;
+mod workspace;
+
+pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleLevel, strip_jsonc};
+pub use context::FileContext;
+pub use diagnostic::{Diagnostic, RelatedInfo, Severity};
+pub use fix::{Applicability, ApplyError, Edit, Fix, apply_edits, apply_fixes};
+pub use lint::{FileReport, SkipReason, lint_source};
+pub use registry::{Registry, registry};
+pub use rule::{Category, FixAvailability, Rule, RuleMeta};
+pub use workspace::{MAX_FILE_BYTES, Workspace, WorkspaceFile};
+
+pub use clerkguard_syntax::{LineCol, LineIndex, PositionEncoding, TextRange};

@@ -11,7 +11,7 @@ mod source_kind;
 
 pub use directives::{Directive, function_directives, module_directives};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
-pub use parse::{ParsedFile, SyntaxError, parse_source};
+pub use parse::{ParsedFile, SourceComment, SyntaxError, parse_source};
 pub use range::TextRange;
 pub use source_kind::SourceKind;
 

@@ -1,0 +1,11 @@
+//! What rules reason about: imports and Clerk bindings of a file, its entry points, and
+//! function summaries ("ensures a signed-in user", "returns the session user or null",
+//! "performs a data effect") composed across functions and modules.
+
+mod module_cache;
+mod semantics;
+mod summary;
+
+pub use module_cache::ModuleSummaryCache;
+pub use semantics::{FileSemantics, ImportBinding, ImportedName};
+pub use summary::{FunctionSummary, NoSummaries, ReturnsSession, SummaryLookup};

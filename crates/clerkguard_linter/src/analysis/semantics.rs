@@ -1,0 +1,65 @@
+//! Per-file bindings: what each imported name refers to.
+
+use std::collections::HashMap;
+
+use clerkguard_syntax::ast::{ImportSpecifier, Module, ModuleDecl, ModuleExportName, ModuleItem};
+use clerkguard_syntax::{Directive, TextRange, module_directives};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportedName {
+    Named(String),
+    Default,
+    Namespace,
+}
+
+#[derive(Clone, Debug)]
+pub struct ImportBinding {
+    pub source: String,
+    pub imported: ImportedName,
+    pub range: TextRange,
+    pub type_only: bool,
+}
+
+/// Facts about a file that every rule needs.
+#[derive(Debug, Default)]
+pub struct FileSemantics {
+    pub directives: Vec<Directive>,
+    /// Local name → what it imports.
+    pub imports: HashMap<String, ImportBinding>,
+    /// Byte range of each import declaration, in order (for inserting new imports).
+    pub import_decls: Vec<TextRange>,
+}
+
+impl FileSemantics {
+    pub fn build(module: &Module, _text: &str) -> Self {
+        let mut sem = FileSemantics { directives: module_directives(module), ..Default::default() };
+        for item in &module.body {
+            let ModuleItem::ModuleDecl(ModuleDecl::Import(import)) = item else { continue };
+            sem.import_decls.push(TextRange::from_span(import.span));
+            let source = import.src.value.to_string_lossy().into_owned();
+            for spec in &import.specifiers {
+                let (local, imported, type_only) = match spec {
+                    ImportSpecifier::Named(named) => {
+                        let imported = match &named.imported {
+                            Some(ModuleExportName::Ident(id)) => id.sym.to_string(),
+                            Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
+                            None => named.local.sym.to_string(),
+                        };
+                        (&named.local, ImportedName::Named(imported), named.is_type_only || import.type_only)
+                    }
+                    ImportSpecifier::Default(d) => (&d.local, ImportedName::Default, import.type_only),
+                    ImportSpecifier::Namespace(ns) => (&ns.local, ImportedName::Namespace, import.type_only),
+                };
+                sem.imports.insert(
+                    local.sym.to_string(),
+                    ImportBinding { source: source.clone(), imported, range: TextRange::from_span(local.span), type_only },
+                );
+            }
+        }
+        sem
+    }
+
+    pub fn has_directive(&self, directive: Directive) -> bool {
+        self.directives.contains(&directive)
+    }
+}

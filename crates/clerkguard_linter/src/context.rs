@@ -1,0 +1,31 @@
+use std::path::Path;
+
+use clerkguard_project::{FileRole, ProjectInfo};
+use clerkguard_syntax::{LineIndex, TextRange, ast::Module};
+
+use crate::analysis::{FileSemantics, SummaryLookup};
+use crate::{Config, Diagnostic, RuleMeta};
+
+/// Everything a rule may look at for one file.
+pub struct FileContext<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub line_index: &'a LineIndex,
+    pub module: &'a Module,
+    pub project: &'a ProjectInfo,
+    pub role: FileRole,
+    pub config: &'a Config,
+    pub semantics: &'a FileSemantics,
+    pub summaries: &'a dyn SummaryLookup,
+}
+
+impl FileContext<'_> {
+    /// A diagnostic of `meta`'s rule with its default severity (configuration is applied later).
+    pub fn diagnostic(&self, meta: &RuleMeta, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(meta.id, meta.default_severity, range, message)
+    }
+
+    pub fn source(&self, range: TextRange) -> &str {
+        self.text.get(range.as_usize_range()).unwrap_or("")
+    }
+}

@@ -1,0 +1,119 @@
+//! The rule interface and its self-documenting metadata.
+
+use crate::{Diagnostic, FileContext, Severity};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Category {
+    EntryPoints,
+    Routing,
+    Webhooks,
+    Tenancy,
+    Secrets,
+    StepUp,
+    Meta,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EntryPoints => "entry-points",
+            Self::Routing => "routing",
+            Self::Webhooks => "webhooks",
+            Self::Tenancy => "tenancy",
+            Self::Secrets => "secrets",
+            Self::StepUp => "step-up",
+            Self::Meta => "meta",
+        }
+    }
+}
+
+/// Whether a rule can offer fixes and how safe they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Safe,
+    Unsafe,
+    /// Some diagnostics get a safe fix, others an unsafe one.
+    Mixed,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Safe => "safe",
+            Self::Unsafe => "unsafe",
+            Self::Mixed => "safe or unsafe, depending on the case",
+        }
+    }
+}
+
+/// Everything the docs page, `clerkguard rule` and SARIF need to know about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// kebab-case id, e.g. `server-action-missing-auth`.
+    pub id: &'static str,
+    pub category: Category,
+    pub default_severity: Severity,
+    /// Off unless a user turns it on (hygiene hints in the CLI).
+    pub default_enabled: bool,
+    pub fix: FixAvailability,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// The Markdown docs: What it does / Why is this bad? / Example / Use instead / Fix safety.
+    pub docs: &'static str,
+}
+
+pub trait Rule: Send + Sync + 'static {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Checks one analysed file. Rules report with [`FileContext::report`].
+    fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Declares a rule's metadata from its doc comment:
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub ServerActionMissingAuth {
+///         id: "server-action-missing-auth",
+///         category: EntryPoints,
+///         severity: Error,
+///         fix: Safe,
+///         summary: "...",
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:expr])*
+        $vis:vis $name:ident {
+            id: $id:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            $(enabled: $enabled:literal,)?
+            fix: $fix:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        #[derive(Debug, Default, Clone, Copy)]
+        $vis struct $name;
+
+        impl $name {
+            pub const META: $crate::RuleMeta = $crate::RuleMeta {
+                id: $id,
+                category: $crate::Category::$category,
+                default_severity: $crate::Severity::$severity,
+                default_enabled: $crate::declare_rule!(@enabled $($enabled)?),
+                fix: $crate::FixAvailability::$fix,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+    (@enabled) => { true };
+    (@enabled $enabled:literal) => { $enabled };
+}

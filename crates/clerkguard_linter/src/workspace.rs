@@ -1,0 +1,223 @@
+//! The long-lived analysis state shared by the CLI and the language server: projects (with
+//! their package versions and configuration), open-buffer overlays, and cached cross-module
+//! summaries. Everything here is `Send + Sync`; each call parses what it needs on the calling
+//! thread (swc values never leave it).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use clerkguard_project::{ProjectInfo, find_project_root, load_project, walk_source_files};
+use clerkguard_syntax::SourceKind;
+
+use crate::analysis::ModuleSummaryCache;
+use crate::config::{CONFIG_FILE_NAME, Config};
+use crate::lint::{FileReport, SkipReason, lint_source};
+use crate::{Diagnostic, RuleLevel, Severity};
+
+/// Files larger than this are skipped with a note (generated bundles, data dumps).
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A project as the workspace holds it.
+#[derive(Debug)]
+pub struct ProjectState {
+    pub info: ProjectInfo,
+    pub config: Config,
+    /// A broken `clerkguard.json`, reported on every lint of the project and otherwise ignored.
+    pub config_error: Option<String>,
+}
+
+/// A file's text as read from disk, or the reason it was not analysed.
+pub enum WorkspaceFile {
+    Text(String),
+    Skipped(SkipReason),
+}
+
+pub struct Workspace {
+    roots: Vec<PathBuf>,
+    projects: RwLock<HashMap<PathBuf, Arc<ProjectState>>>,
+    overlays: RwLock<HashMap<PathBuf, Arc<str>>>,
+    overrides: RwLock<BTreeMap<String, RuleLevel>>,
+    config_path: RwLock<Option<PathBuf>>,
+    summaries: ModuleSummaryCache,
+}
+
+impl Workspace {
+    pub fn new(roots: Vec<PathBuf>) -> Self {
+        Self {
+            roots: roots.into_iter().map(|r| r.canonicalize().unwrap_or(r)).collect(),
+            projects: RwLock::default(),
+            overlays: RwLock::default(),
+            overrides: RwLock::default(),
+            config_path: RwLock::default(),
+            summaries: ModuleSummaryCache::default(),
+        }
+    }
+
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Rule levels that win over every project's `clerkguard.json` (editor settings, `--rule`).
+    pub fn set_rule_overrides(&self, overrides: BTreeMap<String, RuleLevel>) {
+        *write(&self.overrides) = overrides;
+        write(&self.projects).clear();
+    }
+
+    /// An explicit configuration file to use instead of each project's `clerkguard.json`.
+    pub fn set_config_path(&self, path: Option<PathBuf>) {
+        *write(&self.config_path) = path;
+        write(&self.projects).clear();
+    }
+
+    /// Whether clerkguard analyses files like this one.
+    pub fn is_analyzable(path: &Path) -> bool {
+        SourceKind::from_path(path).is_some()
+    }
+
+    /// Every analysable file under the roots (gitignore-aware; dependencies and build output
+    /// skipped; files matching a project's `ignore` globs left out).
+    pub fn source_files(&self) -> Vec<PathBuf> {
+        let mut seen = HashSet::new();
+        let mut files = Vec::new();
+        for root in &self.roots {
+            let candidates = if root.is_file() { vec![root.clone()] } else { walk_source_files(root) };
+            for path in candidates {
+                if Self::is_analyzable(&path) && !self.is_ignored(&path) && seen.insert(path.clone()) {
+                    files.push(path);
+                }
+            }
+        }
+        files
+    }
+
+    /// The project (nearest package.json) a file belongs to, loaded once and cached.
+    pub fn project_for(&self, path: &Path) -> Arc<ProjectState> {
+        let root = find_project_root(path)
+            .or_else(|| self.roots.iter().find(|r| path.starts_with(r)).cloned())
+            .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+        if let Some(state) = read(&self.projects).get(&root) {
+            return state.clone();
+        }
+        let info = load_project(&root);
+        let explicit = read(&self.config_path).clone();
+        let loaded = match explicit {
+            Some(path) => Config::load(&path),
+            None => Config::load_from_root(&root),
+        };
+        let (config, config_error) = match loaded {
+            Ok(config) => (config, None),
+            Err(e) => (Config::default(), Some(e.to_string())),
+        };
+        let config = config.with_overrides(&read(&self.overrides));
+        let state = Arc::new(ProjectState { info, config, config_error });
+        write(&self.projects).insert(root, state.clone());
+        state
+    }
+
+    fn is_ignored(&self, path: &Path) -> bool {
+        let project = self.project_for(path);
+        path.strip_prefix(&project.info.root).is_ok_and(|rel| project.config.is_ignored(rel))
+    }
+
+    /// Sets (or with `None` clears) the unsaved text of an open buffer. Returns the files whose
+    /// findings may change because of it, besides the file itself.
+    pub fn set_overlay(&self, path: &Path, text: Option<&str>) -> Vec<PathBuf> {
+        match text {
+            Some(text) => write(&self.overlays).insert(path.to_path_buf(), Arc::from(text)),
+            None => write(&self.overlays).remove(path),
+        };
+        self.file_changed(path)
+    }
+
+    /// Tells the workspace a file changed (on disk or in a buffer). Returns the other files whose
+    /// findings may change: every file of the project for package.json or clerkguard.json,
+    /// the importers of a module whose summaries others use.
+    pub fn file_changed(&self, path: &Path) -> Vec<PathBuf> {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if matches!(name, "package.json" | CONFIG_FILE_NAME | "tsconfig.json" | "jsconfig.json")
+            || name.ends_with("-lock.json")
+            || name.ends_with(".lock")
+            || name.ends_with("-lock.yaml")
+        {
+            let dir = path.parent().unwrap_or(path).to_path_buf();
+            write(&self.projects).retain(|root, _| !root.starts_with(&dir) && !dir.starts_with(root));
+            self.summaries.clear();
+            return self.source_files().into_iter().filter(|f| f.starts_with(&dir) && f != path).collect();
+        }
+        self.summaries.invalidate(path)
+    }
+
+    /// The current text of a file: the open buffer if any, else the file on disk.
+    pub fn read(&self, path: &Path) -> WorkspaceFile {
+        if let Some(text) = read(&self.overlays).get(path) {
+            return WorkspaceFile::Text(text.to_string());
+        }
+        read_source_file(path)
+    }
+
+    /// Lints a file, reading it from its overlay or disk.
+    pub fn lint_path(&self, path: &Path) -> (FileReport, Option<String>) {
+        match self.read(path) {
+            WorkspaceFile::Text(text) => {
+                let report = self.lint_text(path, &text);
+                (report, Some(text))
+            }
+            WorkspaceFile::Skipped(reason) => {
+                (FileReport { path: path.to_path_buf(), skipped: Some(reason), ..Default::default() }, None)
+            }
+        }
+    }
+
+    /// Lints `text` as the content of `path`.
+    pub fn lint_text(&self, path: &Path, text: &str) -> FileReport {
+        let project = self.project_for(path);
+        if path.strip_prefix(&project.info.root).is_ok_and(|rel| project.config.is_ignored(rel)) {
+            return FileReport { path: path.to_path_buf(), skipped: Some(SkipReason::Ignored), ..Default::default() };
+        }
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return FileReport {
+                path: path.to_path_buf(),
+                skipped: Some(SkipReason::TooLarge(text.len() as u64)),
+                ..Default::default()
+            };
+        }
+        let lookup = self.summaries.lookup(self, path);
+        let mut report = lint_source(path, text, &project.info, &project.config, &lookup);
+        if let Some(error) = &project.config_error {
+            report.diagnostics.insert(
+                0,
+                Diagnostic::new("parse-error", Severity::Warning, Default::default(), format!("Configuration ignored: {error}")),
+            );
+        }
+        report
+    }
+}
+
+/// Reads a file for analysis, refusing huge, binary and non-UTF-8 files.
+pub fn read_source_file(path: &Path) -> WorkspaceFile {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => return WorkspaceFile::Skipped(SkipReason::TooLarge(meta.len())),
+        Ok(_) => {}
+        Err(e) => return WorkspaceFile::Skipped(SkipReason::Unreadable(e.to_string())),
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return WorkspaceFile::Skipped(SkipReason::Unreadable(e.to_string())),
+    };
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return WorkspaceFile::Skipped(SkipReason::Binary);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => WorkspaceFile::Text(text),
+        Err(_) => WorkspaceFile::Skipped(SkipReason::InvalidUtf8),
+    }
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
