@@ -97,7 +97,8 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
         Self::parse(&text, path)
     }
 
@@ -126,7 +127,8 @@ impl Config {
         config.guards = raw.guards;
         config.protected = raw.protected;
         config.public = raw.public;
-        config.ignore_set = build_globset(&config.ignore).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })?;
+        config.ignore_set = build_globset(&config.ignore)
+            .map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })?;
         Ok(config)
     }
 

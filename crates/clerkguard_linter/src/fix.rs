@@ -137,7 +137,8 @@ mod tests {
     #[test]
     fn applies_sorted_edits() {
         let text = "abcdef";
-        let edits = [Edit::replace(TextRange::new(4, 5), "E"), Edit::insert(0, ">"), Edit::delete(TextRange::new(1, 2))];
+        let edits =
+            [Edit::replace(TextRange::new(4, 5), "E"), Edit::insert(0, ">"), Edit::delete(TextRange::new(1, 2))];
         assert_eq!(apply_edits(text, &edits).unwrap(), ">acdEf");
     }
 

@@ -6,6 +6,7 @@ pub mod analysis;
 mod config;
 mod context;
 mod diagnostic;
+pub mod docs;
 mod fix;
 mod lint;
 mod registry;

@@ -112,9 +112,9 @@ pub fn lint_source(
 fn level_of(config: &Config, rule: &str, default_enabled: bool) -> RuleLevel {
     match config.rule_levels.get(rule) {
         Some(level) => *level,
-        None if default_enabled => RuleLevel::On(
-            registry().find(rule).map_or(crate::Severity::Warning, |m| m.default_severity),
-        ),
+        None if default_enabled => {
+            RuleLevel::On(registry().find(rule).map_or(crate::Severity::Warning, |m| m.default_severity))
+        }
         None => RuleLevel::Off,
     }
 }

@@ -98,20 +98,32 @@ impl Suppressions {
                         item.comment,
                         "This suppression gives no reason",
                     )
-                    .with_help("Add `-- <why this is safe>` after the rule ids: every waiver in a security tool says why"),
+                    .with_help(
+                        "Add `-- <why this is safe>` after the rule ids: every waiver in a security tool says why",
+                    ),
                 );
             }
             if item.rules.is_empty() {
-                kept.push(unused(item, text, lines, "This suppression names no rule; name the rule ids it waives".into()));
+                kept.push(unused(
+                    item,
+                    text,
+                    lines,
+                    "This suppression names no rule; name the rule ids it waives".into(),
+                ));
                 continue;
             }
-            let unused_rules: Vec<&str> = item.rules.iter().filter(|(_, used)| !used).map(|(r, _)| r.as_str()).collect();
+            let unused_rules: Vec<&str> =
+                item.rules.iter().filter(|(_, used)| !used).map(|(r, _)| r.as_str()).collect();
             if unused_rules.is_empty() {
                 continue;
             }
             let unknown: Vec<&str> = unused_rules.iter().copied().filter(|r| registry().find(r).is_none()).collect();
             let message = if !unknown.is_empty() {
-                format!("Unknown rule id{} in suppression: {}", if unknown.len() > 1 { "s" } else { "" }, unknown.join(", "))
+                format!(
+                    "Unknown rule id{} in suppression: {}",
+                    if unknown.len() > 1 { "s" } else { "" },
+                    unknown.join(", ")
+                )
             } else {
                 format!("Unused suppression: no `{}` diagnostic here", unused_rules.join("`, `"))
             };

@@ -187,7 +187,12 @@ impl Workspace {
         if let Some(error) = &project.config_error {
             report.diagnostics.insert(
                 0,
-                Diagnostic::new("parse-error", Severity::Warning, Default::default(), format!("Configuration ignored: {error}")),
+                Diagnostic::new(
+                    "parse-error",
+                    Severity::Warning,
+                    Default::default(),
+                    format!("Configuration ignored: {error}"),
+                ),
             );
         }
         report

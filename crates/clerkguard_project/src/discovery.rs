@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 /// Directories that never hold app source: dependencies and build output.
 pub fn is_ignored_dir(name: &str) -> bool {
-    matches!(name, "node_modules" | ".next" | ".git" | "out" | "dist" | "build" | ".turbo" | ".vercel" | "coverage" | "target")
+    matches!(
+        name,
+        "node_modules" | ".next" | ".git" | "out" | "dist" | "build" | ".turbo" | ".vercel" | "coverage" | "target"
+    )
 }
 
 /// The nearest ancestor directory of `file` (or `file` itself) that holds a package.json.
@@ -23,7 +26,8 @@ pub fn walk_source_files(root: &Path) -> Vec<PathBuf> {
         .require_git(false)
         .filter_entry(|entry| {
             let name = entry.file_name().to_string_lossy();
-            !(entry.file_type().is_some_and(|t| t.is_dir()) && (is_ignored_dir(&name) || name.starts_with('.') && name != "."))
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && (is_ignored_dir(&name) || name.starts_with('.') && name != "."))
         })
         .build();
     for entry in walker.flatten() {

@@ -34,9 +34,7 @@ impl DependencyVersion {
 /// The lowest version a package.json range admits (`^6.1.0` → 6.1.0, `~5` → 5.0.0, `6.x` → 6.0.0).
 pub fn minimum_of_range(range: &str) -> Option<semver::Version> {
     let first = range.split("||").next()?.trim();
-    let token = first
-        .split_whitespace()
-        .find(|t| t.chars().any(|c| c.is_ascii_digit()) && !t.starts_with('<'))?;
+    let token = first.split_whitespace().find(|t| t.chars().any(|c| c.is_ascii_digit()) && !t.starts_with('<'))?;
     let token = token.trim_start_matches(['^', '~', '=', '>', 'v']);
     let mut parts = token.split(['.', '-', '+']).take(3).map(|p| p.parse::<u64>().ok());
     let major = parts.next()??;

@@ -52,7 +52,12 @@ impl FileSemantics {
                 };
                 sem.imports.insert(
                     local.sym.to_string(),
-                    ImportBinding { source: source.clone(), imported, range: TextRange::from_span(local.span), type_only },
+                    ImportBinding {
+                        source: source.clone(),
+                        imported,
+                        range: TextRange::from_span(local.span),
+                        type_only,
+                    },
                 );
             }
         }

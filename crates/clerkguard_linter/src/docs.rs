@@ -1,0 +1,1 @@
+//! Rule documentation pages (`docs/rules/<id>.md`), generated from rule metadata.
