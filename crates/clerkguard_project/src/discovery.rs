@@ -38,3 +38,60 @@ pub fn walk_source_files(root: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Every Next.js project under `paths`: each directory with a package.json that declares `next`
+/// or `@clerk/nextjs` (a monorepo with `apps/web` and `apps/admin` yields both). Dependency and
+/// build directories, hidden directories and gitignored paths are skipped. A path inside a
+/// project (a file, or `apps/web/app`) yields that project. Sorted, without duplicates.
+pub fn find_project_roots<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    for path in paths {
+        let path = path.as_ref();
+        if let Some(root) = find_project_root(path)
+            && declares_next(&root)
+        {
+            roots.push(root);
+        }
+        if !path.is_dir() {
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .require_git(false)
+            .filter_entry(|entry| {
+                let name = entry.file_name().to_string_lossy();
+                entry.depth() == 0
+                    || !(entry.file_type().is_some_and(|t| t.is_dir())
+                        && (is_ignored_dir(&name) || name.starts_with('.')))
+            })
+            .build();
+        for entry in walker.flatten() {
+            if entry.file_name() == "package.json"
+                && entry.file_type().is_some_and(|t| t.is_file())
+                && let Some(dir) = entry.path().parent()
+                && declares_next(dir)
+            {
+                roots.push(dir.to_path_buf());
+            }
+        }
+    }
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// Whether `dir/package.json` declares `next` or `@clerk/nextjs` in any dependency section.
+fn declares_next(dir: &Path) -> bool {
+    let Some(json) =
+        crate::manifest::read_manifest(&dir.join("package.json")).and_then(|t| crate::manifest::parse_manifest(&t))
+    else {
+        return false;
+    };
+    crate::DependencyKind::ALL.iter().any(|kind| {
+        json.get(kind.key())
+            .and_then(|d| d.as_object())
+            .is_some_and(|d| d.contains_key("next") || d.contains_key("@clerk/nextjs"))
+    })
+}
