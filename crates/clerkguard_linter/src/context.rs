@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::path::Path;
 
 use clerkguard_project::{FileRole, ProjectInfo};
@@ -17,9 +18,21 @@ pub struct FileContext<'a> {
     pub config: &'a Config,
     pub semantics: &'a FileSemantics,
     pub summaries: &'a dyn SummaryLookup,
+    /// Entry points and their guard flow, computed once for all rules that need them.
+    pub(crate) entries: OnceCell<Vec<crate::rules::entry_points::AnalyzedEntry>>,
 }
 
 impl FileContext<'_> {
+    /// The analysed entry points of this file.
+    pub fn entries(&self) -> &[crate::rules::entry_points::AnalyzedEntry] {
+        self.entries.get_or_init(|| crate::rules::entry_points::analyze_entries(self))
+    }
+
+    /// How the file's conventions look (quotes, semicolons, indentation) for generated code.
+    pub fn style(&self) -> crate::fixer::FileStyle {
+        crate::fixer::FileStyle::detect(self.text)
+    }
+
     /// A diagnostic of `meta`'s rule with its default severity (configuration is applied later).
     pub fn diagnostic(&self, meta: &RuleMeta, range: TextRange, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(meta.id, meta.default_severity, range, message)

@@ -8,6 +8,7 @@ mod context;
 mod diagnostic;
 pub mod docs;
 mod fix;
+pub mod fixer;
 mod lint;
 mod registry;
 mod rule;

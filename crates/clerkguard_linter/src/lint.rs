@@ -88,6 +88,7 @@ pub fn lint_source(
             config,
             semantics: &semantics,
             summaries,
+            entries: Default::default(),
         };
         for rule in registry().rules() {
             if matches!(level_of(config, rule.meta().id, rule.meta().default_enabled), RuleLevel::Off) {

@@ -1,7 +1,7 @@
 //! Directive prologues: `"use server"` and `"use client"` count only as the first statements of
 //! a module or function body, never inside comments or later strings.
 
-use swc_ecma_ast::{BlockStmt, Expr, Lit, Module, ModuleItem, Stmt};
+use swc_ecma_ast::{Expr, Lit, Module, ModuleItem, Stmt};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Directive {
@@ -39,10 +39,10 @@ pub fn module_directives(module: &Module) -> Vec<Directive> {
     found
 }
 
-/// Directives in a function body's prologue.
-pub fn function_directives(body: &BlockStmt) -> Vec<Directive> {
+/// Directives in a function body's prologue (the body's statements).
+pub fn function_directives(body: &[Stmt]) -> Vec<Directive> {
     let mut found = Vec::new();
-    for stmt in &body.stmts {
+    for stmt in body {
         match directive_of(stmt) {
             Some(Some(d)) => found.push(d),
             Some(None) => {}

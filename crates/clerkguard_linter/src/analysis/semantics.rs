@@ -28,6 +28,8 @@ pub struct FileSemantics {
     pub imports: HashMap<String, ImportBinding>,
     /// Byte range of each import declaration, in order (for inserting new imports).
     pub import_decls: Vec<TextRange>,
+    /// Names of the `auth` parameter of `clerkMiddleware((auth, req) => ...)` handlers.
+    pub middleware_auth_params: Vec<String>,
 }
 
 impl FileSemantics {
@@ -61,6 +63,7 @@ impl FileSemantics {
                 );
             }
         }
+        sem.middleware_auth_params = super::middleware_params::collect(module, &sem);
         sem
     }
 

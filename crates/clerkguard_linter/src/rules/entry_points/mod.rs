@@ -1,7 +1,123 @@
 //! Section A: entry points and what they must check.
 
-use crate::Rule;
+mod async_scope;
+mod auth_not_awaited;
+mod auth_result_unchecked;
+mod client_supplied_identity;
+mod guard_fix;
+mod protect_not_awaited;
+mod route_handler_missing_auth;
+mod server_action_missing_auth;
+
+use std::collections::HashSet;
+
+use clerkguard_syntax::TextRange;
+
+pub use auth_not_awaited::AuthNotAwaited;
+pub use auth_result_unchecked::AuthResultUnchecked;
+pub use client_supplied_identity::ClientSuppliedIdentity;
+pub use protect_not_awaited::ProtectNotAwaited;
+pub use route_handler_missing_auth::RouteHandlerMissingAuth;
+pub use server_action_missing_auth::ServerActionMissingAuth;
+
+use crate::analysis::ast_util::pat_idents;
+use crate::analysis::entry_points::{self, EntryPointKind};
+use crate::analysis::flow::{Analyzer, EntryKind, FunctionFacts};
+use crate::analysis::functions::FnRef;
+use crate::analysis::locals::LocalFunctions;
+use crate::fixer::{body_insert_point, make_async};
+use crate::{Edit, FileContext, Rule};
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![
+        Box::new(ServerActionMissingAuth),
+        Box::new(RouteHandlerMissingAuth),
+        Box::new(AuthResultUnchecked),
+        Box::new(AuthNotAwaited),
+        Box::new(ProtectNotAwaited),
+        Box::new(ClientSuppliedIdentity),
+    ]
+}
+
+/// An entry point with its guard flow and what fixes need to know about its function, all owned
+/// so the result can be cached on the file context.
+#[derive(Clone, Debug)]
+pub struct AnalyzedEntry {
+    pub kind: EntryPointKind,
+    pub name: String,
+    pub report_range: TextRange,
+    pub wrapper_guards: bool,
+    pub facts: FunctionFacts,
+    /// Where statements go at the top of the body, with their indentation.
+    pub body_insert: Option<(u32, String)>,
+    /// The edit making the function `async`, when it is not.
+    pub make_async: Option<Edit>,
+    pub params: Vec<String>,
+    /// Every name declared in the function (to avoid collisions in generated code).
+    pub declared: HashSet<String>,
+}
+
+pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
+    let locals = LocalFunctions::collect(ctx.module);
+    let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals: &locals, extra_guards: &ctx.config.guards };
+    let style = ctx.style();
+    entry_points::find(ctx.module, ctx.semantics, ctx.role, &locals)
+        .into_iter()
+        .map(|entry| {
+            let func = entry.func.get();
+            let kind = match entry.kind {
+                EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
+                EntryPointKind::RouteHandler { .. } => EntryKind::RouteHandler,
+                EntryPointKind::PagesApi => EntryKind::PagesApi,
+                EntryPointKind::Page => EntryKind::Page,
+            };
+            let facts = analyzer.analyze(func, kind);
+            AnalyzedEntry {
+                wrapper_guards: entry.wrapper_guards(),
+                kind: entry.kind,
+                name: entry.name,
+                report_range: entry.report_range,
+                facts,
+                body_insert: body_insert_point(func, ctx.text, &style),
+                make_async: make_async(func, ctx.text),
+                params: param_names(func),
+                declared: declared_names(func),
+            }
+        })
+        .collect()
+}
+
+fn param_names(func: FnRef<'_>) -> Vec<String> {
+    func.params()
+        .into_iter()
+        .map(|p| {
+            let mut names = Vec::new();
+            pat_idents(p, &mut names);
+            match p {
+                clerkguard_syntax::ast::Pat::Ident(b) => b.id.sym.to_string(),
+                _ => names.first().map(|(n, _)| n.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn declared_names(func: FnRef<'_>) -> HashSet<String> {
+    use clerkguard_syntax::visit::{Visit, VisitWith};
+    struct Declared(HashSet<String>);
+    impl Visit for Declared {
+        fn visit_pat(&mut self, pat: &clerkguard_syntax::ast::Pat) {
+            let mut names = Vec::new();
+            pat_idents(pat, &mut names);
+            self.0.extend(names.into_iter().map(|(n, _)| n));
+        }
+    }
+    let mut declared = Declared(HashSet::new());
+    for p in func.params() {
+        p.visit_with(&mut declared);
+    }
+    match func {
+        FnRef::Function(f) => f.body.visit_with(&mut declared),
+        FnRef::Arrow(a) => a.body.visit_with(&mut declared),
+    }
+    declared.0
 }

@@ -1,0 +1,156 @@
+//! Small helpers over swc's AST.
+
+use clerkguard_syntax::TextRange;
+use clerkguard_syntax::ast::{Callee, Expr, MemberExpr, MemberProp, OptChainBase, Pat, PropName};
+use clerkguard_syntax::swc_common::Spanned;
+
+/// Strips parentheses and TypeScript-only wrappers (`as`, `!`, `satisfies`, `<T>x`).
+pub fn peel(mut expr: &Expr) -> &Expr {
+    loop {
+        expr = match expr {
+            Expr::Paren(p) => &p.expr,
+            Expr::TsAs(e) => &e.expr,
+            Expr::TsNonNull(e) => &e.expr,
+            Expr::TsSatisfies(e) => &e.expr,
+            Expr::TsConstAssertion(e) => &e.expr,
+            Expr::TsTypeAssertion(e) => &e.expr,
+            Expr::TsInstantiation(e) => &e.expr,
+            _ => return expr,
+        };
+    }
+}
+
+pub fn range_of<T: Spanned>(node: &T) -> TextRange {
+    TextRange::from_span(node.span())
+}
+
+/// The static name of a member property: `a.b` → `b`, `a["b"]` → `b`.
+pub fn member_prop_name(prop: &MemberProp) -> Option<String> {
+    match prop {
+        MemberProp::Ident(id) => Some(id.sym.to_string()),
+        MemberProp::Computed(c) => match peel(&c.expr) {
+            Expr::Lit(clerkguard_syntax::ast::Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+            _ => None,
+        },
+        MemberProp::PrivateName(_) => None,
+    }
+}
+
+pub fn prop_name(name: &PropName) -> Option<String> {
+    match name {
+        PropName::Ident(id) => Some(id.sym.to_string()),
+        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
+
+/// A member chain as names from the root: `prisma.post.delete` → `["prisma", "post", "delete"]`.
+/// Calls inside the chain appear as `name()`: `clerkClient().users.updateUser` →
+/// `["clerkClient()", "users", "updateUser"]`. `await` inside the chain is transparent.
+pub fn chain_names(expr: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_chain(expr, &mut out);
+    out
+}
+
+fn collect_chain(expr: &Expr, out: &mut Vec<String>) {
+    match peel(expr) {
+        Expr::Ident(id) => out.push(id.sym.to_string()),
+        Expr::This(_) => out.push("this".into()),
+        Expr::Member(m) => {
+            collect_chain(&m.obj, out);
+            out.push(member_prop_name(&m.prop).unwrap_or_else(|| "[]".into()));
+        }
+        Expr::OptChain(o) => match &*o.base {
+            OptChainBase::Member(m) => {
+                collect_chain(&m.obj, out);
+                out.push(member_prop_name(&m.prop).unwrap_or_else(|| "[]".into()));
+            }
+            OptChainBase::Call(c) => {
+                collect_chain(&c.callee, out);
+                if let Some(last) = out.last_mut() {
+                    last.push_str("()");
+                }
+            }
+        },
+        Expr::Call(c) => {
+            if let Callee::Expr(callee) = &c.callee {
+                collect_chain(callee, out);
+                if let Some(last) = out.last_mut() {
+                    last.push_str("()");
+                }
+            } else {
+                out.push("?".into());
+            }
+        }
+        Expr::Await(a) => collect_chain(&a.arg, out),
+        Expr::New(n) => {
+            collect_chain(&n.callee, out);
+            if let Some(last) = out.last_mut() {
+                last.push_str("()");
+            }
+        }
+        _ => out.push("?".into()),
+    }
+}
+
+/// The root identifier of a member chain (`a.b.c()` → `a`).
+pub fn chain_root(expr: &Expr) -> Option<&str> {
+    match peel(expr) {
+        Expr::Ident(id) => Some(&id.sym),
+        Expr::Member(m) => chain_root(&m.obj),
+        Expr::OptChain(o) => match &*o.base {
+            OptChainBase::Member(m) => chain_root(&m.obj),
+            OptChainBase::Call(c) => chain_root(&c.callee),
+        },
+        Expr::Call(c) => match &c.callee {
+            Callee::Expr(e) => chain_root(e),
+            _ => None,
+        },
+        Expr::Await(a) => chain_root(&a.arg),
+        _ => None,
+    }
+}
+
+/// `obj.prop` access as (object expr, property name), through optional chaining.
+pub fn as_member(expr: &Expr) -> Option<(&Expr, String)> {
+    match peel(expr) {
+        Expr::Member(MemberExpr { obj, prop, .. }) => Some((obj, member_prop_name(prop)?)),
+        Expr::OptChain(o) => match &*o.base {
+            OptChainBase::Member(m) => Some((&m.obj, member_prop_name(&m.prop)?)),
+            OptChainBase::Call(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// Every identifier a binding pattern declares.
+pub fn pat_idents(pat: &Pat, out: &mut Vec<(String, TextRange)>) {
+    use clerkguard_syntax::ast::ObjectPatProp;
+    match pat {
+        Pat::Ident(b) => out.push((b.id.sym.to_string(), range_of(&b.id))),
+        Pat::Array(a) => a.elems.iter().flatten().for_each(|p| pat_idents(p, out)),
+        Pat::Object(o) => {
+            for prop in &o.props {
+                match prop {
+                    ObjectPatProp::KeyValue(kv) => pat_idents(&kv.value, out),
+                    ObjectPatProp::Assign(a) => out.push((a.key.id.sym.to_string(), range_of(&a.key.id))),
+                    ObjectPatProp::Rest(r) => pat_idents(&r.arg, out),
+                }
+            }
+        }
+        Pat::Assign(a) => pat_idents(&a.left, out),
+        Pat::Rest(r) => pat_idents(&r.arg, out),
+        Pat::Expr(_) | Pat::Invalid(_) => {}
+    }
+}
+
+/// Whether the string is a name that identifies the acting user.
+pub fn is_identity_name(name: &str) -> bool {
+    const NAMES: [&str; 12] = [
+        "userid", "user_id", "clerkid", "clerk_id", "clerkuserid", "authorid", "author_id", "ownerid", "owner_id",
+        "buyerid", "creatorid", "createdby",
+    ];
+    let lower = name.to_ascii_lowercase();
+    NAMES.contains(&lower.as_str()) || matches!(lower.as_str(), "author" | "user" | "owner" | "buyer")
+}

@@ -1,0 +1,232 @@
+//! Which calls read or write data: database clients, `fetch`, Clerk's backend API, the file
+//! system. The rules only care that an entry point *does something* with data before checking
+//! its caller, so the model errs towards the common client shapes, by name.
+
+use clerkguard_syntax::ast::{CallExpr, Callee, Expr, TaggedTpl};
+
+use super::FileSemantics;
+use super::ast_util::{chain_names, chain_root, peel};
+use super::clerk_api::ClerkFn;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EffectKind {
+    Read,
+    Mutation,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Effect {
+    pub kind: EffectKind,
+    /// Short description for messages, e.g. `prisma.post.delete`.
+    pub what: String,
+}
+
+const MUTATING_METHODS: [&str; 24] = [
+    "create",
+    "createMany",
+    "createManyAndReturn",
+    "update",
+    "updateMany",
+    "upsert",
+    "delete",
+    "deleteMany",
+    "insert",
+    "insertMany",
+    "insertOne",
+    "updateOne",
+    "deleteOne",
+    "findOneAndUpdate",
+    "findOneAndDelete",
+    "findByIdAndUpdate",
+    "findByIdAndDelete",
+    "findOneAndReplace",
+    "replaceOne",
+    "$executeRaw",
+    "$executeRawUnsafe",
+    "destroy",
+    "bulkWrite",
+    "remove",
+];
+
+const READ_METHODS: [&str; 20] = [
+    "findMany",
+    "findFirst",
+    "findUnique",
+    "findFirstOrThrow",
+    "findUniqueOrThrow",
+    "count",
+    "aggregate",
+    "groupBy",
+    "find",
+    "findOne",
+    "findById",
+    "countDocuments",
+    "$queryRaw",
+    "$queryRawUnsafe",
+    "select",
+    "selectFrom",
+    "execute",
+    "query",
+    "rpc",
+    "findAll",
+];
+
+/// Receivers that are data clients by convention.
+fn is_data_client_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "db" | "prisma" | "database" | "drizzle" | "supabase" | "sql" | "knex" | "pool" | "kysely" | "mongo"
+            | "mongoose" | "tx" | "trx" | "redis" | "kv" | "client" | "pg" | "conn" | "connection" | "firestore"
+            | "admin" | "orm" | "em" | "repo" | "repository" | "xata" | "turso" | "neon" | "planetscale" | "ctx"
+    ) || lower.ends_with("db")
+        || lower.ends_with("client")
+        || lower.ends_with("repository")
+        || lower.starts_with("prisma")
+        || lower.starts_with("supabase")
+}
+
+/// Classifies a call as a data effect.
+pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
+    let Callee::Expr(callee) = &call.callee else { return None };
+    let names = chain_names(callee);
+    let what = names.join(".");
+    let last = names.last().map(|s| s.trim_end_matches("()")).unwrap_or("");
+    let root = names.first().map(|s| s.trim_end_matches("()")).unwrap_or("");
+
+    // Clerk backend API: clerkClient.users.x, (await clerkClient()).users.x, client.users.x
+    if let Some(root_expr) = chain_root_expr(callee) {
+        if sem.clerk_fn_of_expr(root_expr) == Some(ClerkFn::ClerkClient) && names.len() >= 3 {
+            let kind = if last.starts_with("get") || last.starts_with("list") || last.starts_with("verify") {
+                EffectKind::Read
+            } else {
+                EffectKind::Mutation
+            };
+            return Some(Effect { kind, what });
+        }
+    }
+    // A Clerk backend client held in a variable: `client.users.updateUserMetadata(...)`.
+    if names.len() >= 3
+        && matches!(
+            names[1].as_str(),
+            "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers" | "emailAddresses" | "phoneNumbers"
+        )
+        && !names[0].ends_with("()")
+    {
+        let kind = if last.starts_with("get") || last.starts_with("list") || last.starts_with("verify") {
+            EffectKind::Read
+        } else {
+            EffectKind::Mutation
+        };
+        return Some(Effect { kind, what });
+    }
+    if names.len() == 1 {
+        return match root {
+            "fetch" => Some(Effect { kind: EffectKind::Read, what }),
+            "writeFile" | "unlink" | "rm" | "appendFile" | "mkdir" | "rename" | "writeFileSync" | "unlinkSync" => {
+                Some(Effect { kind: EffectKind::Mutation, what })
+            }
+            "sql" | "query" => Some(Effect { kind: EffectKind::Read, what }),
+            _ => None,
+        };
+    }
+    if matches!(root, "fs" | "fsp" | "fsPromises") && !last.starts_with("exists") {
+        let kind = if last.starts_with("read") || last.starts_with("stat") { EffectKind::Read } else { EffectKind::Mutation };
+        return Some(Effect { kind, what });
+    }
+    let data_root = is_data_client_name(root) || is_model_name(root, last) || imported_from_data_module(root, sem);
+    if !data_root {
+        return None;
+    }
+    // Drizzle / Kysely builders: db.insert(t), db.update(t), db.delete(t), db.select().from()
+    if names.len() == 2 || names.iter().any(|n| n.ends_with("()")) {
+        let first_method = names.get(1).map(|s| s.trim_end_matches("()")).unwrap_or("");
+        match first_method {
+            "insert" | "update" | "delete" | "insertInto" | "updateTable" | "deleteFrom" | "replaceInto" => {
+                return Some(Effect { kind: EffectKind::Mutation, what });
+            }
+            "select" | "selectDistinct" | "selectFrom" | "query" | "execute" | "$queryRaw" | "rpc" | "get" | "all" => {
+                return Some(Effect { kind: EffectKind::Read, what });
+            }
+            "from" => {
+                // supabase.from(t).insert()/update()/delete()/upsert()/select()
+                let kind = if names.iter().skip(2).any(|n| {
+                    matches!(n.trim_end_matches("()"), "insert" | "update" | "delete" | "upsert")
+                }) {
+                    EffectKind::Mutation
+                } else {
+                    EffectKind::Read
+                };
+                return Some(Effect { kind, what });
+            }
+            _ => {}
+        }
+    }
+    if MUTATING_METHODS.contains(&last) || matches!(last, "set" | "del" | "hset" | "incr" | "lpush" | "save" | "$transaction") {
+        return Some(Effect { kind: EffectKind::Mutation, what });
+    }
+    if READ_METHODS.contains(&last) || matches!(last, "get" | "hget" | "where" | "from" | "values" | "returning" | "eq" | "single") {
+        return Some(Effect { kind: EffectKind::Read, what });
+    }
+    None
+}
+
+/// Tagged SQL templates: ``sql`DELETE FROM posts WHERE id = ${id}` `` and ``db.execute(sql`...`)``.
+pub fn tagged_template_effect(tpl: &TaggedTpl) -> Option<Effect> {
+    let names = chain_names(&tpl.tag);
+    let last = names.last()?.as_str();
+    if !matches!(last, "sql" | "query" | "raw" | "$queryRaw" | "$executeRaw" | "unsafe") {
+        return None;
+    }
+    let text: String = tpl.tpl.quasis.iter().map(|q| q.raw.to_string()).collect::<Vec<_>>().join(" ");
+    let upper = text.to_ascii_uppercase();
+    let kind = if ["INSERT", "UPDATE", "DELETE", "UPSERT", "MERGE", "DROP", "ALTER", "TRUNCATE"]
+        .iter()
+        .any(|k| upper.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == *k))
+    {
+        EffectKind::Mutation
+    } else {
+        EffectKind::Read
+    };
+    Some(Effect { kind, what: names.join(".") })
+}
+
+/// Mongoose-style models: `Post.findByIdAndDelete(id)` (capitalised receiver + model method).
+fn is_model_name(root: &str, method: &str) -> bool {
+    root.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && (MUTATING_METHODS.contains(&method) || READ_METHODS.contains(&method))
+        && !matches!(root, "Object" | "Array" | "Promise" | "JSON" | "Math" | "Response" | "NextResponse" | "Date" | "Map" | "Set")
+}
+
+fn imported_from_data_module(root: &str, sem: &FileSemantics) -> bool {
+    let Some(binding) = sem.imports.get(root) else { return false };
+    let source = binding.source.to_ascii_lowercase();
+    ["prisma", "drizzle", "supabase", "/db", "database", "mongoose", "kysely", "@vercel/kv", "@vercel/postgres", "@neondatabase", "@planetscale", "redis", "firebase-admin"]
+        .iter()
+        .any(|m| source.contains(m))
+        || source == "db"
+}
+
+fn chain_root_expr(expr: &Expr) -> Option<&Expr> {
+    let mut current = peel(expr);
+    loop {
+        current = match current {
+            Expr::Member(m) => peel(&m.obj),
+            Expr::Call(c) => match &c.callee {
+                Callee::Expr(e) => peel(e),
+                _ => return None,
+            },
+            Expr::Await(a) => peel(&a.arg),
+            Expr::OptChain(o) => match &*o.base {
+                clerkguard_syntax::ast::OptChainBase::Member(m) => peel(&m.obj),
+                clerkguard_syntax::ast::OptChainBase::Call(c) => peel(&c.callee),
+            },
+            other => return Some(other),
+        };
+    }
+}
+
+/// Exposed for rules that need the root of a call chain.
+pub fn root_name(expr: &Expr) -> Option<&str> {
+    chain_root(expr)
+}

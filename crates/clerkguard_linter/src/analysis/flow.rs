@@ -1,0 +1,870 @@
+//! Guard flow: walks a function body in order and records, for every data effect, whether a
+//! signed-in caller is guaranteed at that point on the path that reaches it.
+//!
+//! A path is *guarded* after `await auth.protect()`, after `if (!userId) throw/return/redirect`,
+//! inside `if (userId) { ... }`, after calling a helper whose summary ensures a signed-in user,
+//! and (for route handlers) after a signature or shared-secret check of the caller.
+
+use std::collections::HashMap;
+
+use clerkguard_syntax::TextRange;
+use clerkguard_syntax::ast::{
+    BinaryOp, BlockStmt, CallExpr, Callee, Decl, Expr, ExprOrSpread, Lit, ObjectPatProp, Pat, Stmt, UnaryOp, VarDecl,
+};
+use clerkguard_syntax::visit::{Visit, VisitWith};
+
+use super::ast_util::{as_member, chain_names, is_identity_name, peel, prop_name, range_of};
+use super::clerk_api::ClerkFn;
+use super::conditions::{Polarity, test_polarity};
+use super::effects::{Effect, EffectKind, call_effect, tagged_template_effect};
+use super::functions::{FnBody, FnRef};
+use super::locals::LocalFunctions;
+use super::{FileSemantics, FunctionSummary, ReturnsSession, SummaryLookup};
+
+/// What a session variable holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    UserId,
+    AuthObject,
+    User,
+    Has,
+    IsAuthenticated,
+    OrgField,
+    Claims,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct SessionVar {
+    pub kind: SessionKind,
+    pub decl: usize,
+}
+
+/// Where an auth result was bound.
+#[derive(Clone, Debug)]
+pub struct AuthDecl {
+    /// The whole declaration statement (fixes insert after it).
+    pub stmt_range: TextRange,
+    pub call_range: TextRange,
+    pub source: AuthSource,
+    /// The local name holding the user id, or an expression for it (`session.userId`, `user`).
+    pub user_check_expr: Option<String>,
+    /// The object pattern of the declaration, when destructured (fixes add fields to it).
+    pub pattern_range: Option<TextRange>,
+    /// Names the pattern binds.
+    pub bound_names: Vec<String>,
+    /// First use of the result for data access before any check on that path.
+    pub unchecked_use: Option<TextRange>,
+    /// A null check of the result exists somewhere after the declaration.
+    pub checked: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthSource {
+    Auth,
+    GetAuth,
+    CurrentUser,
+    Helper,
+}
+
+#[derive(Clone, Debug)]
+pub struct EffectSite {
+    pub range: TextRange,
+    pub effect: Effect,
+    pub guarded: bool,
+    /// The most recent auth declaration on the path when the effect ran unguarded.
+    pub unchecked_auth: Option<usize>,
+}
+
+/// An identity taken from the caller that reaches data access.
+#[derive(Clone, Debug)]
+pub struct IdentityUse {
+    pub name: String,
+    pub use_range: TextRange,
+    pub effect: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct FunctionFacts {
+    pub auth_decls: Vec<AuthDecl>,
+    pub effects: Vec<EffectSite>,
+    pub identity_uses: Vec<IdentityUse>,
+    /// Some guard (check, protect, guard helper) happened somewhere.
+    pub guard_seen: bool,
+    pub summary: FunctionSummary,
+}
+
+impl FunctionFacts {
+    pub fn unguarded_effects(&self) -> impl Iterator<Item = &EffectSite> {
+        self.effects.iter().filter(|e| !e.guarded)
+    }
+}
+
+/// How the caller of this function is identified before it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A helper (for summaries): parameters are not caller input.
+    Helper,
+    ServerFunction,
+    RouteHandler,
+    PagesApi,
+    Page,
+}
+
+#[derive(Clone, Default)]
+struct State {
+    guarded: bool,
+    vars: HashMap<String, SessionVar>,
+    /// Identity-named values that come from the caller.
+    inputs: HashMap<String, TextRange>,
+    /// Objects that hold caller input (`await req.json()`, `formData`, `params`).
+    input_objects: Vec<String>,
+    last_auth: Option<usize>,
+}
+
+impl State {
+    fn join(a: State, b: State) -> State {
+        let mut vars = a.vars;
+        vars.extend(b.vars);
+        let mut inputs = a.inputs;
+        inputs.extend(b.inputs);
+        let mut input_objects = a.input_objects;
+        input_objects.extend(b.input_objects);
+        State { guarded: a.guarded && b.guarded, vars, inputs, input_objects, last_auth: a.last_auth.or(b.last_auth) }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Flow {
+    Exits,
+    FallsThrough,
+}
+
+struct ReturnPoint {
+    guarded: bool,
+    nullish: bool,
+    session: Option<SessionKind>,
+}
+
+pub struct Analyzer<'a> {
+    pub sem: &'a FileSemantics,
+    pub summaries: &'a dyn SummaryLookup,
+    pub locals: &'a LocalFunctions<'a>,
+    pub extra_guards: &'a [String],
+}
+
+impl<'a> Analyzer<'a> {
+    /// Analyses one function as an entry point of the given kind.
+    pub fn analyze(&self, func: FnRef<'_>, kind: EntryKind) -> FunctionFacts {
+        let mut walk = Walk { an: self, kind, facts: FunctionFacts::default(), returns: Vec::new() };
+        let mut state = State::default();
+        walk.seed_params(func, &mut state);
+        let flow = match func.body() {
+            Some(FnBody::Block(stmts)) => walk.stmts(stmts, &mut state),
+            Some(FnBody::Expr(expr)) => {
+                walk.expr(expr, &mut state);
+                walk.record_return(Some(expr), &state);
+                Flow::Exits
+            }
+            None => Flow::FallsThrough,
+        };
+        if flow == Flow::FallsThrough {
+            walk.returns.push(ReturnPoint { guarded: state.guarded, nullish: true, session: None });
+        }
+        walk.finish()
+    }
+
+    /// The summary of a called function, local or imported.
+    pub fn summary_of_callee(&self, callee: &Expr) -> Option<FunctionSummary> {
+        match peel(callee) {
+            Expr::Ident(id) => {
+                if let Some(summary) = self.locals.summary(&id.sym, self) {
+                    return Some(summary);
+                }
+                let binding = self.sem.imports.get(&*id.sym)?;
+                let name = match &binding.imported {
+                    super::ImportedName::Named(n) => n.as_str(),
+                    super::ImportedName::Default => "default",
+                    super::ImportedName::Namespace => return None,
+                };
+                self.summaries.imported(&binding.source, name)
+            }
+            other => {
+                let (obj, prop) = as_member(other)?;
+                let Expr::Ident(ns) = peel(obj) else { return None };
+                let binding = self.sem.imports.get(&*ns.sym)?;
+                (binding.imported == super::ImportedName::Namespace).then(|| self.summaries.imported(&binding.source, &prop))?
+            }
+        }
+    }
+
+    fn is_extra_guard(&self, callee: &Expr) -> bool {
+        let names = chain_names(callee);
+        names.last().is_some_and(|last| self.extra_guards.iter().any(|g| g == last))
+    }
+}
+
+struct Walk<'a, 'b> {
+    an: &'b Analyzer<'a>,
+    kind: EntryKind,
+    facts: FunctionFacts,
+    returns: Vec<ReturnPoint>,
+}
+
+impl Walk<'_, '_> {
+    fn finish(mut self) -> FunctionFacts {
+        let guarded_returns = self.returns.iter().all(|r| r.guarded);
+        let summary = &mut self.facts.summary;
+        summary.ensures_signed_in = self.facts.guard_seen && guarded_returns;
+        let unguarded: Vec<&ReturnPoint> = self.returns.iter().filter(|r| !r.guarded).collect();
+        summary.returns = if self.returns.iter().any(|r| r.session == Some(SessionKind::AuthObject)) {
+            ReturnsSession::AuthObject
+        } else if !summary.ensures_signed_in
+            && self.returns.iter().any(|r| matches!(r.session, Some(SessionKind::User | SessionKind::UserId)))
+            && unguarded.iter().all(|r| r.nullish || matches!(r.session, Some(SessionKind::User | SessionKind::UserId)))
+        {
+            ReturnsSession::Nullable
+        } else if self.facts.guard_seen
+            && !summary.ensures_signed_in
+            && !unguarded.is_empty()
+            && unguarded.iter().all(|r| r.nullish)
+            && self.returns.iter().any(|r| r.guarded && !r.nullish)
+        {
+            ReturnsSession::Nullable
+        } else {
+            ReturnsSession::Nothing
+        };
+        summary.performs_effect = !self.facts.effects.is_empty();
+        summary.performs_mutation = self.facts.effects.iter().any(|e| e.effect.kind == EffectKind::Mutation);
+        self.facts
+    }
+
+    fn seed_params(&mut self, func: FnRef<'_>, state: &mut State) {
+        if self.kind == EntryKind::Helper || self.kind == EntryKind::Page {
+            return;
+        }
+        for (index, pat) in func.params().into_iter().enumerate() {
+            match pat {
+                Pat::Ident(b) => {
+                    let name = b.id.sym.to_string();
+                    if self.kind == EntryKind::ServerFunction {
+                        if is_identity_name(&name) && name.to_ascii_lowercase() != "user" {
+                            state.inputs.insert(name, range_of(&b.id));
+                        } else {
+                            state.input_objects.push(name);
+                        }
+                    } else if index == 0 || self.kind == EntryKind::RouteHandler {
+                        // `req`, and the route context `{ params }` holder.
+                        state.input_objects.push(name);
+                    }
+                }
+                Pat::Object(obj) => {
+                    for prop in &obj.props {
+                        let (key, local, range) = match prop {
+                            ObjectPatProp::KeyValue(kv) => {
+                                let Pat::Ident(local) = &*kv.value else { continue };
+                                (prop_name(&kv.key).unwrap_or_default(), local.id.sym.to_string(), range_of(&local.id))
+                            }
+                            ObjectPatProp::Assign(a) => (a.key.id.sym.to_string(), a.key.id.sym.to_string(), range_of(&a.key.id)),
+                            ObjectPatProp::Rest(_) => continue,
+                        };
+                        if is_identity_name(&key) && self.kind == EntryKind::ServerFunction {
+                            state.inputs.insert(local, range);
+                        } else {
+                            // `{ params }`, `{ searchParams }` of a route handler / page.
+                            state.input_objects.push(local);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn block(&mut self, block: &BlockStmt, state: &mut State) -> Flow {
+        self.stmts(&block.stmts, state)
+    }
+
+    fn stmts(&mut self, stmts: &[Stmt], state: &mut State) -> Flow {
+        for stmt in stmts {
+            if self.stmt(stmt, state) == Flow::Exits {
+                return Flow::Exits;
+            }
+        }
+        Flow::FallsThrough
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, state: &mut State) -> Flow {
+        match stmt {
+            Stmt::Block(b) => self.block(b, state),
+            Stmt::Expr(e) => {
+                self.expr(&e.expr, state);
+                if expr_never_returns(&e.expr) { Flow::Exits } else { Flow::FallsThrough }
+            }
+            Stmt::Decl(Decl::Var(var)) => {
+                self.var_decl(var, range_of(stmt), state);
+                Flow::FallsThrough
+            }
+            Stmt::Decl(_) => Flow::FallsThrough,
+            Stmt::Return(ret) => {
+                if let Some(arg) = &ret.arg {
+                    self.expr(arg, state);
+                }
+                self.record_return(ret.arg.as_deref(), state);
+                Flow::Exits
+            }
+            Stmt::Throw(t) => {
+                self.expr(&t.arg, state);
+                Flow::Exits
+            }
+            Stmt::If(if_stmt) => {
+                self.expr(&if_stmt.test, state);
+                let polarity = test_polarity(&if_stmt.test, &|name| state.vars.get(name).map(|v| v.kind), self.allows_caller_checks());
+                if polarity.is_some() {
+                    self.mark_checked(&if_stmt.test, state);
+                }
+                let mut cons_state = state.clone();
+                let mut alt_state = state.clone();
+                match polarity {
+                    Some(Polarity::SignedInWhenTrue) => cons_state.guarded = true,
+                    Some(Polarity::SignedOutWhenTrue) => alt_state.guarded = true,
+                    None => {}
+                }
+                let cons_flow = self.stmt(&if_stmt.cons, &mut cons_state);
+                let alt_flow = match &if_stmt.alt {
+                    Some(alt) => self.stmt(alt, &mut alt_state),
+                    None => Flow::FallsThrough,
+                };
+                if polarity.is_some() && (cons_flow == Flow::Exits || alt_flow == Flow::Exits) {
+                    self.facts.guard_seen = true;
+                }
+                match (cons_flow, alt_flow) {
+                    (Flow::Exits, Flow::Exits) => return Flow::Exits,
+                    (Flow::Exits, Flow::FallsThrough) => *state = alt_state,
+                    (Flow::FallsThrough, Flow::Exits) => *state = cons_state,
+                    (Flow::FallsThrough, Flow::FallsThrough) => *state = State::join(cons_state, alt_state),
+                }
+                Flow::FallsThrough
+            }
+            Stmt::Try(t) => {
+                let before = state.clone();
+                let block_flow = self.block(&t.block, state);
+                let mut flow = block_flow;
+                if let Some(handler) = &t.handler {
+                    let mut catch_state = before.clone();
+                    let catch_flow = self.block(&handler.body, &mut catch_state);
+                    flow = match (block_flow, catch_flow) {
+                        (Flow::Exits, Flow::Exits) => Flow::Exits,
+                        (Flow::Exits, Flow::FallsThrough) => {
+                            *state = catch_state;
+                            Flow::FallsThrough
+                        }
+                        (Flow::FallsThrough, Flow::Exits) => Flow::FallsThrough,
+                        (Flow::FallsThrough, Flow::FallsThrough) => {
+                            let taken = std::mem::take(state);
+                            *state = State::join(taken, catch_state);
+                            Flow::FallsThrough
+                        }
+                    };
+                }
+                if let Some(finalizer) = &t.finalizer {
+                    if self.block(finalizer, state) == Flow::Exits {
+                        return Flow::Exits;
+                    }
+                }
+                flow
+            }
+            Stmt::Labeled(l) => self.stmt(&l.body, state),
+            Stmt::While(w) => {
+                self.expr(&w.test, state);
+                self.loop_body(&w.body, state)
+            }
+            Stmt::DoWhile(w) => {
+                let flow = self.stmt(&w.body, state);
+                self.expr(&w.test, state);
+                flow
+            }
+            Stmt::For(f) => {
+                if let Some(test) = &f.test {
+                    self.expr(test, state);
+                }
+                self.loop_body(&f.body, state)
+            }
+            Stmt::ForIn(f) => {
+                self.expr(&f.right, state);
+                self.loop_body(&f.body, state)
+            }
+            Stmt::ForOf(f) => {
+                self.expr(&f.right, state);
+                self.loop_body(&f.body, state)
+            }
+            Stmt::Switch(s) => {
+                self.expr(&s.discriminant, state);
+                let mut merged: Option<State> = None;
+                let mut all_exit = s.cases.iter().any(|c| c.test.is_none());
+                for case in &s.cases {
+                    let mut case_state = state.clone();
+                    if self.stmts(&case.cons, &mut case_state) == Flow::FallsThrough {
+                        all_exit = false;
+                        merged = Some(match merged {
+                            Some(m) => State::join(m, case_state),
+                            None => case_state,
+                        });
+                    }
+                }
+                if all_exit && !s.cases.is_empty() {
+                    return Flow::Exits;
+                }
+                if let Some(m) = merged {
+                    let taken = std::mem::take(state);
+                    *state = State::join(taken, m);
+                }
+                Flow::FallsThrough
+            }
+            _ => Flow::FallsThrough,
+        }
+    }
+
+    fn loop_body(&mut self, body: &Stmt, state: &mut State) -> Flow {
+        let mut inner = state.clone();
+        self.stmt(body, &mut inner);
+        Flow::FallsThrough
+    }
+
+    fn allows_caller_checks(&self) -> bool {
+        matches!(self.kind, EntryKind::RouteHandler | EntryKind::PagesApi)
+    }
+
+    fn record_return(&mut self, arg: Option<&Expr>, state: &State) {
+        let (nullish, session) = match arg.map(peel) {
+            None => (true, None),
+            Some(Expr::Lit(Lit::Null(_) | Lit::Bool(_))) => (true, None),
+            Some(Expr::Ident(id)) if &*id.sym == "undefined" => (true, None),
+            Some(expr) => (false, self.session_kind_of(expr, state)),
+        };
+        self.returns.push(ReturnPoint { guarded: state.guarded, nullish, session });
+    }
+
+    /// What session value an expression evaluates to.
+    fn session_kind_of(&self, expr: &Expr, state: &State) -> Option<SessionKind> {
+        let expr = match peel(expr) {
+            Expr::Await(a) => peel(&a.arg),
+            e => e,
+        };
+        match expr {
+            Expr::Ident(id) => state.vars.get(&*id.sym).map(|v| v.kind),
+            Expr::Call(call) => match self.an.sem.clerk_call(&call.callee) {
+                Some(ClerkFn::Auth | ClerkFn::GetAuth) => Some(SessionKind::AuthObject),
+                Some(ClerkFn::CurrentUser) => Some(SessionKind::User),
+                _ => {
+                    let Callee::Expr(callee) = &call.callee else { return None };
+                    match self.an.summary_of_callee(callee)?.returns {
+                        ReturnsSession::Nullable => Some(SessionKind::User),
+                        ReturnsSession::AuthObject => Some(SessionKind::AuthObject),
+                        ReturnsSession::Nothing => None,
+                    }
+                }
+            },
+            other => {
+                let (obj, prop) = as_member(other)?;
+                let base = self.session_kind_of(obj, state)?;
+                match (base, prop.as_str()) {
+                    (SessionKind::AuthObject, "userId") | (SessionKind::User, "id") => Some(SessionKind::UserId),
+                    (SessionKind::AuthObject, "orgId" | "orgRole" | "orgSlug") => Some(SessionKind::OrgField),
+                    (SessionKind::AuthObject, "sessionClaims") => Some(SessionKind::Claims),
+                    (SessionKind::User, _) => Some(SessionKind::User),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    fn var_decl(&mut self, var: &VarDecl, stmt_range: TextRange, state: &mut State) {
+        for decl in &var.decls {
+            let Some(init) = &decl.init else { continue };
+            self.expr(init, state);
+            let init_peeled = match peel(init) {
+                Expr::Await(a) => peel(&a.arg),
+                e => e,
+            };
+            // Caller input objects: `await req.json()`, `await req.formData()`, `req.body`, `searchParams`.
+            if self.is_input_source(init_peeled, state) {
+                self.bind_input(&decl.name, state);
+                continue;
+            }
+            if let Some(identity) = self.identity_input_expr(init_peeled, state) {
+                if let Pat::Ident(b) = &decl.name {
+                    state.inputs.insert(b.id.sym.to_string(), identity);
+                }
+                continue;
+            }
+            let source = match init_peeled {
+                Expr::Call(call) => match self.an.sem.clerk_call(&call.callee) {
+                    Some(ClerkFn::Auth) => Some((AuthSource::Auth, SessionKind::AuthObject)),
+                    Some(ClerkFn::GetAuth) => Some((AuthSource::GetAuth, SessionKind::AuthObject)),
+                    Some(ClerkFn::CurrentUser) => Some((AuthSource::CurrentUser, SessionKind::User)),
+                    _ => self.helper_source(call, state),
+                },
+                other => self.session_kind_of(other, state).map(|k| (AuthSource::Helper, k)),
+            };
+            let Some((source, kind)) = source else { continue };
+            // `const x = session.userId` — an alias of an existing declaration.
+            if let (AuthSource::Helper, Pat::Ident(b)) = (source, &decl.name) {
+                if let Some(root) = super::ast_util::chain_root(init_peeled) {
+                    if let Some(existing) = state.vars.get(root).cloned() {
+                        state.vars.insert(b.id.sym.to_string(), SessionVar { kind, decl: existing.decl });
+                        continue;
+                    }
+                }
+            }
+            let index = self.facts.auth_decls.len();
+            let mut decl_info = AuthDecl {
+                stmt_range,
+                call_range: range_of(init),
+                source,
+                user_check_expr: None,
+                pattern_range: None,
+                bound_names: Vec::new(),
+                unchecked_use: None,
+                checked: false,
+            };
+            match &decl.name {
+                Pat::Ident(b) => {
+                    let name = b.id.sym.to_string();
+                    decl_info.user_check_expr = Some(match kind {
+                        SessionKind::AuthObject => format!("{name}.userId"),
+                        _ => name.clone(),
+                    });
+                    decl_info.bound_names.push(name.clone());
+                    state.vars.insert(name, SessionVar { kind, decl: index });
+                }
+                Pat::Object(obj) => {
+                    decl_info.pattern_range = Some(range_of(obj));
+                    for prop in &obj.props {
+                        let (key, local) = match prop {
+                            ObjectPatProp::KeyValue(kv) => {
+                                let Pat::Ident(local) = &*kv.value else { continue };
+                                (prop_name(&kv.key).unwrap_or_default(), local.id.sym.to_string())
+                            }
+                            ObjectPatProp::Assign(a) => (a.key.id.sym.to_string(), a.key.id.sym.to_string()),
+                            ObjectPatProp::Rest(_) => continue,
+                        };
+                        let field_kind = match (kind, key.as_str()) {
+                            (SessionKind::AuthObject, "userId") => SessionKind::UserId,
+                            (SessionKind::AuthObject, "has") => SessionKind::Has,
+                            (SessionKind::AuthObject, "isAuthenticated" | "isSignedIn") => SessionKind::IsAuthenticated,
+                            (SessionKind::AuthObject, "orgId" | "orgRole" | "orgSlug" | "orgPermissions") => SessionKind::OrgField,
+                            (SessionKind::AuthObject, "sessionClaims") => SessionKind::Claims,
+                            (SessionKind::User, "id") => SessionKind::UserId,
+                            (SessionKind::User, _) => SessionKind::User,
+                            _ => {
+                                decl_info.bound_names.push(local);
+                                continue;
+                            }
+                        };
+                        if field_kind == SessionKind::UserId {
+                            decl_info.user_check_expr = Some(local.clone());
+                        }
+                        decl_info.bound_names.push(local.clone());
+                        state.vars.insert(local, SessionVar { kind: field_kind, decl: index });
+                    }
+                }
+                _ => continue,
+            }
+            self.facts.auth_decls.push(decl_info);
+            state.last_auth = Some(index);
+        }
+    }
+
+    /// A call to a helper that returns the session (or guards it).
+    fn helper_source(&mut self, call: &CallExpr, _state: &State) -> Option<(AuthSource, SessionKind)> {
+        let Callee::Expr(callee) = &call.callee else { return None };
+        let summary = self.an.summary_of_callee(callee)?;
+        match summary.returns {
+            _ if summary.ensures_signed_in => None,
+            ReturnsSession::Nullable => Some((AuthSource::Helper, SessionKind::User)),
+            ReturnsSession::AuthObject => Some((AuthSource::Helper, SessionKind::AuthObject)),
+            ReturnsSession::Nothing => None,
+        }
+    }
+
+    fn is_input_source(&self, expr: &Expr, state: &State) -> bool {
+        if self.kind == EntryKind::Helper || self.kind == EntryKind::Page {
+            return false;
+        }
+        let names = chain_names(expr);
+        let Some(root) = names.first() else { return false };
+        let root_is_input = state.input_objects.iter().any(|o| o == root.trim_end_matches("()"));
+        let last = names.last().map(|s| s.trim_end_matches("()")).unwrap_or("");
+        if root_is_input {
+            return names.len() == 1 || matches!(last, "json" | "formData" | "body" | "query" | "params" | "searchParams" | "text");
+        }
+        // `new URL(req.url).searchParams`, `req.nextUrl.searchParams`
+        last == "searchParams" && names.iter().any(|n| n == "nextUrl" || n.starts_with("URL"))
+    }
+
+    fn bind_input(&mut self, pat: &Pat, state: &mut State) {
+        match pat {
+            Pat::Ident(b) => state.input_objects.push(b.id.sym.to_string()),
+            Pat::Object(obj) => {
+                for prop in &obj.props {
+                    let (key, local, range) = match prop {
+                        ObjectPatProp::KeyValue(kv) => {
+                            let Pat::Ident(local) = &*kv.value else { continue };
+                            (prop_name(&kv.key).unwrap_or_default(), local.id.sym.to_string(), range_of(&local.id))
+                        }
+                        ObjectPatProp::Assign(a) => (a.key.id.sym.to_string(), a.key.id.sym.to_string(), range_of(&a.key.id)),
+                        ObjectPatProp::Rest(r) => {
+                            if let Pat::Ident(b) = &*r.arg {
+                                state.input_objects.push(b.id.sym.to_string());
+                            }
+                            continue;
+                        }
+                    };
+                    if is_identity_name(&key) {
+                        state.inputs.insert(local, range);
+                    } else {
+                        state.input_objects.push(local);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `body.userId`, `formData.get("userId")`, `searchParams.get("userId")`, `params.userId`.
+    fn identity_input_expr(&self, expr: &Expr, state: &State) -> Option<TextRange> {
+        if self.kind == EntryKind::Helper || self.kind == EntryKind::Page {
+            return None;
+        }
+        if let Some((obj, prop)) = as_member(expr) {
+            let names = chain_names(obj);
+            let root = names.first()?.trim_end_matches("()");
+            if is_identity_name(&prop) && state.input_objects.iter().any(|o| o == root) {
+                return Some(range_of(expr));
+            }
+            return None;
+        }
+        let Expr::Call(call) = expr else { return None };
+        let Callee::Expr(callee) = &call.callee else { return None };
+        let (obj, method) = as_member(callee)?;
+        if !matches!(method.as_str(), "get" | "getAll") {
+            return None;
+        }
+        let names = chain_names(obj);
+        let root = names.first()?.trim_end_matches("()");
+        let from_input = state.input_objects.iter().any(|o| o == root) || names.last().is_some_and(|l| l == "searchParams");
+        let key = call.args.first().and_then(|a| match peel(&a.expr) {
+            Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+            _ => None,
+        })?;
+        (from_input && is_identity_name(&key)).then(|| range_of(expr))
+    }
+
+    fn mark_checked(&mut self, test: &Expr, state: &State) {
+        let mut names = IdentCollector::default();
+        test.visit_with(&mut names);
+        let compares_with_session = names.compares_with_session(&state.vars);
+        for (name, _) in names.idents {
+            if let Some(var) = state.vars.get(&name) {
+                if let Some(decl) = self.facts.auth_decls.get_mut(var.decl) {
+                    decl.checked = true;
+                }
+            }
+            // Comparing a caller-supplied id with the session's is the ownership check.
+            if state.inputs.contains_key(&name) && compares_with_session {
+                self.facts.identity_uses.retain(|u| u.name != name);
+            }
+        }
+    }
+
+    /// Scans an expression in evaluation order for effects, guards and uses.
+    fn expr(&mut self, expr: &Expr, state: &mut State) {
+        let mut scan = ExprScan { walk: self, state };
+        expr.visit_with(&mut scan);
+    }
+
+    fn on_call(&mut self, call: &CallExpr, state: &mut State) {
+        let Callee::Expr(callee) = &call.callee else { return };
+        let sem = self.an.sem;
+        // Guards by call.
+        if sem.is_auth_protect_callee(callee) || sem.is_auth_object_protect_callee(callee) || self.an.is_extra_guard(callee) {
+            self.set_guarded(state);
+            return;
+        }
+        if self.allows_caller_checks() && is_caller_verification(callee) {
+            self.set_guarded(state);
+            return;
+        }
+        if let Some(effect) = call_effect(call, sem) {
+            self.record_effect(range_of(call), effect, &call.args, state);
+            return;
+        }
+        if sem.clerk_call(&call.callee).is_some() {
+            return;
+        }
+        if let Some(summary) = self.an.summary_of_callee(callee) {
+            if summary.ensures_signed_in {
+                self.set_guarded(state);
+            } else if summary.performs_effect {
+                let kind = if summary.performs_mutation { EffectKind::Mutation } else { EffectKind::Read };
+                let what = format!("{}()", chain_names(callee).join("."));
+                self.record_effect(range_of(call), Effect { kind, what }, &call.args, state);
+            }
+        }
+    }
+
+    fn set_guarded(&mut self, state: &mut State) {
+        state.guarded = true;
+        self.facts.guard_seen = true;
+    }
+
+    fn record_effect(&mut self, range: TextRange, effect: Effect, args: &[ExprOrSpread], state: &mut State) {
+        let mut uses = IdentCollector::default();
+        for arg in args {
+            arg.expr.visit_with(&mut uses);
+        }
+        if !state.guarded {
+            for (name, use_range) in &uses.idents {
+                if let Some(var) = state.vars.get(name) {
+                    if matches!(var.kind, SessionKind::UserId | SessionKind::User | SessionKind::AuthObject | SessionKind::OrgField) {
+                        if let Some(decl) = self.facts.auth_decls.get_mut(var.decl) {
+                            decl.unchecked_use.get_or_insert(*use_range);
+                        }
+                    }
+                }
+            }
+        }
+        for (name, use_range) in &uses.idents {
+            if state.inputs.contains_key(name) {
+                self.facts.identity_uses.push(IdentityUse { name: name.clone(), use_range: *use_range, effect: effect.what.clone() });
+            }
+        }
+        for member in &uses.members {
+            if let Some(range) = self.identity_input_expr(member, state) {
+                let name = super::ast_util::chain_names(member).join(".");
+                self.facts.identity_uses.push(IdentityUse { name, use_range: range, effect: effect.what.clone() });
+            }
+        }
+        self.facts.effects.push(EffectSite {
+            range,
+            effect,
+            guarded: state.guarded,
+            unchecked_auth: if state.guarded { None } else { state.last_auth },
+        });
+    }
+}
+
+/// Calls that verify the caller by signature or shared secret (webhooks, cron jobs).
+fn is_caller_verification(callee: &Expr) -> bool {
+    let names = chain_names(callee);
+    let Some(last) = names.last() else { return false };
+    let last = last.trim_end_matches("()").to_ascii_lowercase();
+    last.starts_with("verify")
+        || last.contains("constructevent")
+        || last == "timingsafeequal"
+        || last.contains("validatesignature")
+        || last.contains("checksignature")
+        || last.contains("validatewebhook")
+}
+
+/// Calls that never return normally.
+fn expr_never_returns(expr: &Expr) -> bool {
+    let expr = match peel(expr) {
+        Expr::Await(a) => peel(&a.arg),
+        e => e,
+    };
+    let Expr::Call(call) = expr else { return false };
+    let Callee::Expr(callee) = &call.callee else { return false };
+    let names = chain_names(callee);
+    matches!(
+        names.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        ["redirect" | "notFound" | "unauthorized" | "forbidden" | "permanentRedirect" | "redirectToSignIn" | "redirectToSignUp"]
+            | ["process", "exit"]
+            | [_, "redirectToSignIn"]
+    )
+}
+
+struct ExprScan<'w, 'a, 'b> {
+    walk: &'w mut Walk<'a, 'b>,
+    state: &'w mut State,
+}
+
+impl Visit for ExprScan<'_, '_, '_> {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        // Arguments are evaluated before the call runs.
+        call.visit_children_with(self);
+        self.walk.on_call(call, self.state);
+    }
+
+    fn visit_tagged_tpl(&mut self, tpl: &clerkguard_syntax::ast::TaggedTpl) {
+        tpl.visit_children_with(self);
+        if let Some(effect) = tagged_template_effect(tpl) {
+            let mut uses = IdentCollector::default();
+            tpl.tpl.exprs.iter().for_each(|e| e.visit_with(&mut uses));
+            let args: Vec<ExprOrSpread> =
+                tpl.tpl.exprs.iter().map(|e| ExprOrSpread { spread: None, expr: e.clone() }).collect();
+            self.walk.record_effect(range_of(tpl), effect, &args, self.state);
+        }
+    }
+
+    fn visit_bin_expr(&mut self, bin: &clerkguard_syntax::ast::BinExpr) {
+        bin.visit_children_with(self);
+        // Comparisons in expressions (`ok = input.userId === userId`) also count as ownership checks.
+        if matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::NotEqEq | BinaryOp::EqEq | BinaryOp::NotEq) {
+            let expr = Expr::Bin(bin.clone());
+            self.walk.mark_checked(&expr, self.state);
+        }
+    }
+
+    // Inline Server Functions nested in this one are entry points of their own.
+    fn visit_function(&mut self, f: &clerkguard_syntax::ast::Function) {
+        if !FnRef::Function(f).has_use_server() {
+            f.visit_children_with(self);
+        }
+    }
+
+    fn visit_arrow_expr(&mut self, a: &clerkguard_syntax::ast::ArrowExpr) {
+        if !FnRef::Arrow(a).has_use_server() {
+            a.visit_children_with(self);
+        }
+    }
+
+    fn visit_class(&mut self, _: &clerkguard_syntax::ast::Class) {}
+}
+
+/// Identifiers (and member expressions) used inside an expression.
+#[derive(Default)]
+pub(crate) struct IdentCollector {
+    pub idents: Vec<(String, TextRange)>,
+    pub members: Vec<Expr>,
+    session_compare: bool,
+}
+
+impl IdentCollector {
+    fn compares_with_session(&self, vars: &HashMap<String, SessionVar>) -> bool {
+        self.session_compare || self.idents.iter().any(|(n, _)| vars.get(n).is_some_and(|v| v.kind == SessionKind::UserId))
+    }
+}
+
+impl Visit for IdentCollector {
+    fn visit_ident(&mut self, id: &clerkguard_syntax::ast::Ident) {
+        self.idents.push((id.sym.to_string(), range_of(id)));
+    }
+
+    fn visit_member_expr(&mut self, m: &clerkguard_syntax::ast::MemberExpr) {
+        self.members.push(Expr::Member(m.clone()));
+        m.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        self.members.push(Expr::Call(c.clone()));
+        c.visit_children_with(self);
+    }
+
+    fn visit_unary_expr(&mut self, u: &clerkguard_syntax::ast::UnaryExpr) {
+        if u.op == UnaryOp::TypeOf {
+            self.session_compare |= false;
+        }
+        u.visit_children_with(self);
+    }
+}

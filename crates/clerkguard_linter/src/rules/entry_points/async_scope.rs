@@ -1,0 +1,56 @@
+//! Tracks the enclosing function while visiting, so an `await` fix can also make it `async`,
+//! and which call expressions sit where a promise is already handled (awaited, returned, an
+//! arrow's body, an argument).
+
+use std::collections::HashSet;
+
+use clerkguard_syntax::ast::{ArrowExpr, ArrowFunctionBody, Expr, Function, ReturnStmt};
+
+use crate::Edit;
+use crate::analysis::ast_util::{peel, range_of};
+use crate::analysis::functions::FnRef;
+use crate::fixer::make_async;
+
+#[derive(Default)]
+pub struct AsyncScope {
+    /// For each enclosing function: the edit that makes it async (None when it already is).
+    stack: Vec<Option<Edit>>,
+    /// Start offsets of expressions whose promise is handled by their context.
+    handled: HashSet<u32>,
+}
+
+impl AsyncScope {
+    pub fn enter_function(&mut self, f: &Function, text: &str) {
+        self.stack.push(make_async(FnRef::Function(f), text));
+    }
+
+    pub fn enter_arrow(&mut self, a: &ArrowExpr, text: &str) {
+        self.stack.push(make_async(FnRef::Arrow(a), text));
+        if let ArrowFunctionBody::Expr(body) = &*a.body {
+            self.mark_handled(body);
+        }
+    }
+
+    pub fn exit(&mut self) {
+        self.stack.pop();
+    }
+
+    /// The edit making the innermost function async; `None` if it is already async or at top level.
+    pub fn make_async_edit(&self) -> Option<Edit> {
+        self.stack.last().cloned().flatten()
+    }
+
+    pub fn mark_handled(&mut self, expr: &Expr) {
+        self.handled.insert(range_of(peel(expr)).start);
+    }
+
+    pub fn mark_return(&mut self, ret: &ReturnStmt) {
+        if let Some(arg) = &ret.arg {
+            self.mark_handled(arg);
+        }
+    }
+
+    pub fn is_handled(&self, expr: &Expr) -> bool {
+        self.handled.contains(&range_of(peel(expr)).start)
+    }
+}
