@@ -214,7 +214,8 @@ impl Translator {
 
     /// An identity escape: the character itself, escaped only where Rust needs it.
     fn literal(&mut self, c: char, in_class: bool) {
-        let needs_escape = if in_class { matches!(c, '[' | ']' | '\\' | '-' | '^' | '&' | '~') } else { RUST_META.contains(c) };
+        let needs_escape =
+            if in_class { matches!(c, '[' | ']' | '\\' | '-' | '^' | '&' | '~') } else { RUST_META.contains(c) };
         if needs_escape {
             self.out.push('\\');
         }

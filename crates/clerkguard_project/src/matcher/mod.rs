@@ -18,9 +18,7 @@ pub mod path_to_regexp;
 mod pattern;
 mod samples;
 
-pub use clerk::{
-    ClerkMatcherOptions, ClerkRouteMatcher, MalformedPath, RouteMatcherParam, decode_uri, normalize_path,
-};
+pub use clerk::{ClerkMatcherOptions, ClerkRouteMatcher, MalformedPath, RouteMatcherParam, decode_uri, normalize_path};
 pub use js_regex::{JsRegexError, TranslatedRegex, translate as translate_js_regex};
 pub use next::{ConditionKind, I18nConfig, NextMatcher, NextMatcherEntry, NextOptions, RouteCondition};
 pub use path_to_regexp::{Key, KeyName, PathSyntaxError, Token};

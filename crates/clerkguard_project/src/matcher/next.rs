@@ -1,7 +1,7 @@
 //! Next.js `config.matcher` semantics (`getMiddlewareMatchers` + the runtime route matcher).
 
-use super::pattern::{CompiledPattern, Flavour, MatcherError, Pattern};
 use super::Match;
+use super::pattern::{CompiledPattern, Flavour, MatcherError, Pattern};
 
 /// The app settings that change how Next.js compiles and tests matcher sources.
 #[derive(Clone, Debug, PartialEq, Eq)]

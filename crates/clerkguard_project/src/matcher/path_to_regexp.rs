@@ -285,7 +285,8 @@ impl Parser {
                 } else {
                     KeyName::None
                 };
-                let pattern = if !name.is_empty() && pattern.is_empty() { self.safe_pattern(&prefix)? } else { pattern };
+                let pattern =
+                    if !name.is_empty() && pattern.is_empty() { self.safe_pattern(&prefix)? } else { pattern };
                 let modifier = self.try_consume(LexKind::Modifier).unwrap_or_default();
                 self.result.push(Token::Key(Key { name: key_name, prefix, suffix, pattern, modifier }));
                 continue;
@@ -413,10 +414,7 @@ mod tests {
         assert_eq!(src("/dashboard"), r"^\/dashboard[\/#\?]?$");
         assert_eq!(src("/dashboard(.*)"), r"^\/dashboard(.*)[\/#\?]?$");
         assert_eq!(src("/dashboard/(.*)"), r"^\/dashboard(?:\/(.*))[\/#\?]?$");
-        assert_eq!(
-            src("/dashboard/:path*"),
-            r"^\/dashboard(?:\/((?:[^\/#\?]+?)(?:\/(?:[^\/#\?]+?))*))?[\/#\?]?$"
-        );
+        assert_eq!(src("/dashboard/:path*"), r"^\/dashboard(?:\/((?:[^\/#\?]+?)(?:\/(?:[^\/#\?]+?))*))?[\/#\?]?$");
         assert_eq!(src("/(api|trpc)(.*)"), r"^(?:\/(api|trpc))(.*)[\/#\?]?$");
         assert_eq!(src("/user-:id"), r"^\/user-([^\/#\?]+?)[\/#\?]?$");
         assert_eq!(src("/:a-:b"), r"^(?:\/([^\/#\?]+?))-((?:(?!-)[^\/#\?])+?)[\/#\?]?$");

@@ -70,7 +70,7 @@ impl Pattern {
         let tokens = path_to_regexp::parse(source).map_err(invalid)?;
         match flavour {
             Flavour::Clerk => {
-                let js_source = path_to_regexp::tokens_to_regexp(&tokens).map_err(invalid)?;
+                let js_source = regexp_source(&path_to_regexp::tokens_to_regexp(&tokens).map_err(invalid)?);
                 let regex = compile_js(&js_source, "i")?;
                 Ok(CompiledPattern {
                     source: source.to_string(),
@@ -92,7 +92,7 @@ impl Pattern {
                 // Next.js validates the source, then wraps it and compiles the wrapped string.
                 path_to_regexp::tokens_to_regexp(&tokens).map_err(invalid)?;
                 let wrapped = options.wrap_source(source, locale);
-                let js_source = path_to_regexp::path_to_regexp_source(&wrapped).map_err(invalid)?;
+                let js_source = regexp_source(&path_to_regexp::path_to_regexp_source(&wrapped).map_err(invalid)?);
                 let regex = compile_js(&js_source, "")?;
                 Ok(CompiledPattern {
                     source: source.to_string(),
@@ -123,6 +123,24 @@ impl Pattern {
             next: None,
         })
     }
+}
+
+/// What `new RegExp(route).source` returns: `/` outside character classes escaped.
+fn regexp_source(route: &str) -> String {
+    let mut out = String::with_capacity(route.len() + 8);
+    let (mut escaped, mut in_class) = (false, false);
+    for c in route.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '/' if !in_class => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn compile_js(js_source: &str, flags: &str) -> Result<Regex, PatternError> {
