@@ -1,0 +1,115 @@
+//! The blocking half of analysis: runs on a blocking thread, calls the analysis core, and
+//! returns owned, ready-to-publish results. No analysis logic lives here.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clerkguard_linter::{Diagnostic, FileReport, Workspace, WorkspaceFile};
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+use crate::capabilities::ClientCaps;
+use crate::carry::{merge_with_last_good, parsed_cleanly};
+use crate::diagnostics::{DiagnosticConverter, uri_for_path};
+use crate::document::Snapshot;
+use crate::logging::LogLevel;
+
+/// The result of analysing one version of an open document.
+pub struct OpenOutcome {
+    pub version: i32,
+    pub lsp: Vec<lsp::Diagnostic>,
+    pub findings: Arc<Vec<Diagnostic>>,
+    pub parsed_cleanly: bool,
+    /// Other files whose findings may have changed with this version.
+    pub dependents: Vec<PathBuf>,
+    pub logs: Vec<(LogLevel, String)>,
+}
+
+/// The result of analysing a file that is not open.
+pub struct ClosedOutcome {
+    pub path: PathBuf,
+    pub uri: Option<Uri>,
+    pub lsp: Vec<lsp::Diagnostic>,
+    pub logs: Vec<(LogLevel, String)>,
+}
+
+pub fn analyse_open(workspace: &Workspace, snapshot: &Snapshot, caps: &ClientCaps) -> OpenOutcome {
+    let mut logs = Vec::new();
+    let mut dependents = Vec::new();
+    if snapshot.on_disk {
+        // Only a newer version may replace the overlay, and none once the document closed.
+        let mut overlay = snapshot.overlay.lock().unwrap_or_else(|p| p.into_inner());
+        if !overlay.closed && overlay.version.is_none_or(|v| v < snapshot.version) {
+            dependents = workspace.set_overlay(&snapshot.path, Some(&snapshot.text));
+            overlay.version = Some(snapshot.version);
+        }
+    }
+    let report = workspace.lint_text(&snapshot.path, &snapshot.text);
+    note_report(&report, &mut logs);
+    let clean = parsed_cleanly(&report.diagnostics);
+    let findings = match (&snapshot.last_good, clean) {
+        (Some(last_good), false) => {
+            merge_with_last_good(report.diagnostics, last_good, &snapshot.edits_since_good, &snapshot.path)
+        }
+        _ => report.diagnostics,
+    };
+    let lsp = DiagnosticConverter::new(
+        &snapshot.text,
+        &snapshot.path,
+        &snapshot.uri,
+        caps.encoding,
+        Some(snapshot.version),
+        caps.related_information,
+        workspace,
+    )
+    .convert_all(&findings);
+    dependents.retain(|p| p != &snapshot.path);
+    OpenOutcome {
+        version: snapshot.version,
+        lsp,
+        findings: Arc::new(findings),
+        parsed_cleanly: clean,
+        dependents,
+        logs,
+    }
+}
+
+pub fn analyse_closed(workspace: &Workspace, path: &Path, caps: &ClientCaps) -> ClosedOutcome {
+    let mut logs = Vec::new();
+    let uri = uri_for_path(path);
+    let lsp = match workspace.read(path) {
+        WorkspaceFile::Text(text) => {
+            let report = workspace.lint_text(path, &text);
+            note_report(&report, &mut logs);
+            match &uri {
+                Some(uri) => DiagnosticConverter::new(
+                    &text,
+                    path,
+                    uri,
+                    caps.encoding,
+                    None,
+                    caps.related_information,
+                    workspace,
+                )
+                .convert_all(&report.diagnostics),
+                None => Vec::new(),
+            }
+        }
+        WorkspaceFile::Skipped(reason) => {
+            logs.push((LogLevel::Info, format!("skipped {}: {reason}", path.display())));
+            Vec::new()
+        }
+    };
+    ClosedOutcome { path: path.to_path_buf(), uri, lsp, logs }
+}
+
+fn note_report(report: &FileReport, logs: &mut Vec<(LogLevel, String)>) {
+    if let Some(reason) = &report.skipped {
+        logs.push((LogLevel::Info, format!("skipped {}: {reason}", report.path.display())));
+    }
+    for rule in &report.panicked_rules {
+        logs.push((
+            LogLevel::Error,
+            format!("rule `{rule}` panicked on {}; its findings were dropped", report.path.display()),
+        ));
+    }
+}

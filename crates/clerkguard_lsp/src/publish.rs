@@ -1,0 +1,106 @@
+//! The only place diagnostics are sent from. It guarantees that, per URI, a publish never
+//! carries an older document version than one already sent, and that results for closed files
+//! land in the order their analyses started.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::Mutex;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
+
+#[derive(Debug, Default)]
+struct Published {
+    version: Option<i32>,
+    seq: u64,
+    non_empty: bool,
+}
+
+pub struct Publisher {
+    client: Client,
+    state: Mutex<HashMap<String, Published>>,
+    seq: AtomicU64,
+}
+
+impl Publisher {
+    pub fn new(client: Client) -> Self {
+        Self { client, state: Mutex::default(), seq: AtomicU64::new(1) }
+    }
+
+    /// A ticket for a closed-file analysis about to start.
+    pub fn next_seq(&self) -> u64 {
+        self.seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Publishes an open document's findings for `version`, unless `is_current` says the
+    /// document moved on or a newer version was already published. Returns whether it sent.
+    pub async fn publish_open(
+        &self,
+        uri: &Uri,
+        version: i32,
+        diagnostics: Vec<Diagnostic>,
+        is_current: impl FnOnce() -> bool,
+    ) -> bool {
+        let mut state = self.state.lock().await;
+        let entry = state.entry(uri.as_str().to_string()).or_default();
+        if entry.version.is_some_and(|v| v > version) || !is_current() {
+            return false;
+        }
+        entry.version = Some(version);
+        entry.non_empty = !diagnostics.is_empty();
+        self.client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+        true
+    }
+
+    /// Publishes a closed file's findings from the analysis holding ticket `seq`, unless a later
+    /// analysis already published or `still_closed` says the file was opened meanwhile. Empty
+    /// results are only sent to clear earlier findings.
+    pub async fn publish_closed(
+        &self,
+        uri: &Uri,
+        seq: u64,
+        diagnostics: Vec<Diagnostic>,
+        still_closed: impl FnOnce() -> bool,
+    ) -> bool {
+        let mut state = self.state.lock().await;
+        let key = uri.as_str().to_string();
+        let previous = state.get(&key);
+        if previous.is_some_and(|p| p.seq > seq || p.version.is_some()) || !still_closed() {
+            return false;
+        }
+        if diagnostics.is_empty() && !previous.is_some_and(|p| p.non_empty) {
+            state.insert(key, Published { version: None, seq, non_empty: false });
+            return false;
+        }
+        state.insert(key, Published { version: None, seq, non_empty: !diagnostics.is_empty() });
+        self.client.publish_diagnostics(uri.clone(), diagnostics, None).await;
+        true
+    }
+
+    /// Forgets what was published for `uri` (it was opened or closed: versions restart) and,
+    /// when `clear` is set, clears its diagnostics in the client.
+    pub async fn reset(&self, uri: &Uri, clear: bool) {
+        let mut state = self.state.lock().await;
+        if clear {
+            if state.remove(uri.as_str()).is_some_and(|p| p.non_empty) {
+                self.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+            }
+        } else if let Some(entry) = state.get_mut(uri.as_str()) {
+            // Keep `non_empty`, so an empty result later still clears what the client shows.
+            entry.version = None;
+            entry.seq = 0;
+        }
+    }
+
+    /// Clears the published diagnostics of every URI `clear` selects.
+    pub async fn clear_where(&self, mut clear: impl FnMut(&str) -> bool) {
+        let mut state = self.state.lock().await;
+        let doomed: Vec<String> = state.keys().filter(|k| clear(k)).cloned().collect();
+        for key in doomed {
+            let non_empty = state.remove(&key).is_some_and(|p| p.non_empty);
+            if let (true, Ok(uri)) = (non_empty, key.parse::<Uri>()) {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        }
+    }
+}

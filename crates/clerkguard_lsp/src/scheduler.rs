@@ -1,0 +1,236 @@
+//! When and where analysis runs: debounced per document, on blocking threads, with stale
+//! results dropped; closed files linted in parallel with `$/progress`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use clerkguard_linter::Workspace;
+use tower_lsp_server::ls_types::NumberOrString;
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
+
+use crate::analysis::{ClosedOutcome, analyse_closed, analyse_open};
+use crate::document::Snapshot;
+use crate::session::Session;
+use crate::settings::DiagnosticScope;
+
+/// Edits closer together than this are analysed once, after the burst.
+pub const DEBOUNCE: Duration = Duration::from_millis(75);
+/// At most this many blocking threads lint closed files at once.
+const MAX_SCAN_WORKERS: usize = 4;
+
+impl Session {
+    /// Analyses an open document soon: at once after a quiet period, else once the burst of
+    /// edits pauses for [`DEBOUNCE`].
+    pub fn schedule_analysis(self: &Arc<Self>, key: &str) {
+        if !self.settings().enable {
+            return;
+        }
+        let (generation, burst) = {
+            let Some(mut doc) = self.documents.get_mut(key) else { return };
+            if !Workspace::is_analyzable(&doc.path) {
+                return;
+            }
+            doc.generation += 1;
+            let now = Instant::now();
+            let burst = doc.last_scheduled.is_some_and(|t| now.duration_since(t) < DEBOUNCE);
+            doc.last_scheduled = Some(now);
+            (doc.generation, burst)
+        };
+        let session = self.clone();
+        let key = key.to_string();
+        tokio::spawn(async move {
+            if burst {
+                tokio::time::sleep(DEBOUNCE).await;
+            }
+            let snapshot = {
+                let Some(doc) = session.documents.get(&key) else { return };
+                if doc.generation != generation {
+                    return; // a later edit scheduled its own analysis
+                }
+                doc.snapshot(&key)
+            };
+            session.analyse_and_publish(snapshot).await;
+        });
+    }
+
+    async fn analyse_and_publish(self: &Arc<Self>, snapshot: Snapshot) {
+        let workspace = self.workspace();
+        let caps = self.caps();
+        let (key, uri) = (snapshot.key.clone(), snapshot.uri.clone());
+        let outcome = match tokio::task::spawn_blocking(move || analyse_open(&workspace, &snapshot, &caps)).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                self.log.error(format!("analysis of {} failed: {e}", uri.as_str()));
+                return;
+            }
+        };
+        for (level, message) in outcome.logs {
+            self.log.log(level, message);
+        }
+        if !self.settings().enable {
+            return;
+        }
+        let version = outcome.version;
+        let sent = self.publisher.publish_open(&uri, version, outcome.lsp, || self.doc_version(&key) == Some(version)).await;
+        if sent {
+            if let Some(mut doc) = self.documents.get_mut(&key) {
+                doc.record_report(version, outcome.findings, outcome.parsed_cleanly);
+            }
+        } else {
+            self.log.debug(format!("dropped findings for {} version {version}: a newer version exists", uri.as_str()));
+        }
+        if !outcome.dependents.is_empty() {
+            self.relint_paths(outcome.dependents).await;
+        }
+    }
+
+    /// Re-lints files whose findings may have changed: open ones through their documents,
+    /// closed ones from disk (in workspace scope).
+    pub async fn relint_paths(self: &Arc<Self>, paths: Vec<PathBuf>) {
+        let settings = self.settings();
+        if !settings.enable {
+            return;
+        }
+        let open = self.open_paths();
+        let mut closed = Vec::new();
+        for path in paths {
+            if let Some(key) = open.get(&path) {
+                self.schedule_analysis(key);
+            } else if settings.scope == DiagnosticScope::Workspace && Workspace::is_analyzable(&path) {
+                closed.push(path);
+            }
+        }
+        self.lint_closed_files(closed, None).await;
+    }
+
+    /// Scans the workspace folders and lints every file that is not open.
+    pub async fn rescan_workspace(self: &Arc<Self>) {
+        let generation = self.scan_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let settings = self.settings();
+        if !settings.enable || settings.scope != DiagnosticScope::Workspace || self.roots().is_empty() {
+            return;
+        }
+        let workspace = self.workspace();
+        let files = match tokio::task::spawn_blocking(move || workspace.source_files()).await {
+            Ok(files) => files,
+            Err(e) => {
+                self.log.error(format!("workspace scan failed: {e}"));
+                return;
+            }
+        };
+        let open = self.open_paths();
+        let files: Vec<PathBuf> = files.into_iter().filter(|f| !open.contains_key(f)).collect();
+        self.log.info(format!("scanning {} files", files.len()));
+        self.lint_closed_files(files, Some(generation)).await;
+    }
+
+    /// Lints files that are not open, in parallel on blocking threads, publishing as results
+    /// arrive. A workspace scan (`scan = Some(generation)`) reports progress and stops early
+    /// when a newer scan starts.
+    async fn lint_closed_files(self: &Arc<Self>, files: Vec<PathBuf>, scan: Option<u64>) {
+        if files.is_empty() {
+            return;
+        }
+        let total = files.len();
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, MAX_SCAN_WORKERS);
+        let mut chunks: Vec<Vec<PathBuf>> = vec![Vec::new(); workers.min(total)];
+        let chunk_count = chunks.len();
+        for (i, file) in files.into_iter().enumerate() {
+            chunks[i % chunk_count].push(file);
+        }
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(u64, Option<ClosedOutcome>)>();
+        for chunk in chunks {
+            let (session, tx) = (self.clone(), tx.clone());
+            let (workspace, caps) = (self.workspace(), self.caps());
+            tokio::task::spawn_blocking(move || {
+                for path in chunk {
+                    if scan.is_some_and(|g| session.scan_generation.load(Ordering::SeqCst) != g) {
+                        break;
+                    }
+                    let seq = session.publisher.next_seq();
+                    let outcome = catch_unwind(AssertUnwindSafe(|| analyse_closed(&workspace, &path, &caps)));
+                    if outcome.is_err() {
+                        session.log.error(format!("analysis of {} panicked", path.display()));
+                    }
+                    if tx.send((seq, outcome.ok())).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut progress = match scan {
+            Some(_) => self.begin_progress("Analysing workspace").await,
+            None => None,
+        };
+        let mut done = 0usize;
+        let mut last_percent = 0;
+        while let Some((seq, outcome)) = rx.recv().await {
+            done += 1;
+            if let Some(outcome) = outcome {
+                self.publish_closed(seq, outcome).await;
+            }
+            let percent = (done * 100 / total) as u32;
+            if let Some(p) = &progress
+                && percent >= last_percent + 5
+            {
+                last_percent = percent;
+                p.report_with_message(format!("{done}/{total} files"), percent).await;
+            }
+        }
+        if let Some(p) = progress.take() {
+            p.finish_with_message(format!("{done} files analysed")).await;
+        }
+    }
+
+    async fn publish_closed(self: &Arc<Self>, seq: u64, outcome: ClosedOutcome) {
+        for (level, message) in outcome.logs {
+            self.log.log(level, message);
+        }
+        let settings = self.settings();
+        if !settings.enable || settings.scope != DiagnosticScope::Workspace {
+            return;
+        }
+        let Some(uri) = outcome.uri else { return };
+        let path = outcome.path;
+        self.publisher.publish_closed(&uri, seq, outcome.lsp, || !self.is_open_path(&path)).await;
+    }
+
+    async fn begin_progress(&self, title: &str) -> Option<OngoingProgress<Bounded, NotCancellable>> {
+        if !self.caps().work_done_progress {
+            return None;
+        }
+        let n = self.progress_tokens.fetch_add(1, Ordering::Relaxed);
+        let token = NumberOrString::String(format!("clerkguard/{n}"));
+        if let Err(e) = self.client.create_work_done_progress(token.clone()).await {
+            self.log.debug(format!("client refused a progress token: {e}"));
+            return None;
+        }
+        Some(self.client.progress(token, "clerkguard").with_message(title).with_percentage(0).begin().await)
+    }
+
+    /// Re-analyses everything after a settings change; clears what the settings no longer show.
+    pub async fn refresh_all(self: &Arc<Self>) {
+        let settings = self.settings();
+        if !settings.enable {
+            self.scan_generation.fetch_add(1, Ordering::SeqCst);
+            self.publisher.clear_where(|_| true).await;
+            return;
+        }
+        if settings.scope == DiagnosticScope::OpenFiles {
+            self.scan_generation.fetch_add(1, Ordering::SeqCst);
+            self.publisher.clear_where(|key| !self.documents.contains_key(key)).await;
+        }
+        let keys: Vec<String> = self.documents.iter().map(|d| d.key().clone()).collect();
+        for key in keys {
+            if let Some(mut doc) = self.documents.get_mut(&key) {
+                doc.last_scheduled = None; // analyse now, not after a debounce
+            }
+            self.schedule_analysis(&key);
+        }
+        self.rescan_workspace().await;
+    }
+}
