@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{
-    BinaryOp, BlockStmt, CallExpr, Callee, Decl, Expr, ExprOrSpread, Lit, ObjectPatProp, Pat, Stmt, UnaryOp, VarDecl,
+    BinaryOp, BlockStmt, CallExpr, Callee, Decl, Expr, ExprOrSpread, Lit, ObjectPatProp, Pat, Stmt, VarDecl,
 };
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
@@ -660,7 +660,7 @@ impl Walk<'_, '_> {
         (from_input && is_identity_name(&key)).then(|| range_of(expr))
     }
 
-    fn mark_checked(&mut self, test: &Expr, state: &State) {
+    fn mark_checked(&mut self, test: &Expr, state: &mut State) {
         let mut names = IdentCollector::default();
         test.visit_with(&mut names);
         let compares_with_session = names.compares_with_session(&state.vars);
@@ -671,8 +671,8 @@ impl Walk<'_, '_> {
                 }
             }
             // Comparing a caller-supplied id with the session's is the ownership check.
-            if state.inputs.contains_key(&name) && compares_with_session {
-                self.facts.identity_uses.retain(|u| u.name != name);
+            if compares_with_session {
+                state.inputs.remove(&name);
             }
         }
     }
@@ -842,7 +842,7 @@ pub(crate) struct IdentCollector {
 
 impl IdentCollector {
     fn compares_with_session(&self, vars: &HashMap<String, SessionVar>) -> bool {
-        self.session_compare || self.idents.iter().any(|(n, _)| vars.get(n).is_some_and(|v| v.kind == SessionKind::UserId))
+        self.idents.iter().any(|(n, _)| vars.contains_key(n))
     }
 }
 
@@ -859,12 +859,5 @@ impl Visit for IdentCollector {
     fn visit_call_expr(&mut self, c: &CallExpr) {
         self.members.push(Expr::Call(c.clone()));
         c.visit_children_with(self);
-    }
-
-    fn visit_unary_expr(&mut self, u: &clerkguard_syntax::ast::UnaryExpr) {
-        if u.op == UnaryOp::TypeOf {
-            self.session_compare |= false;
-        }
-        u.visit_children_with(self);
     }
 }
