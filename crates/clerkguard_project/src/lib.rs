@@ -5,6 +5,7 @@ mod discovery;
 mod file_role;
 mod manifest;
 pub mod matcher;
+mod routes;
 mod version;
 
 // Project facts: lockfiles, workspaces, tsconfig and module resolution.
@@ -26,5 +27,6 @@ pub use manifest::{DependencyVersion, ProjectInfo, load_project};
 pub use resolve::{Resolution, Resolver, SOURCE_EXTENSIONS, split_package_specifier};
 pub use tsconfig::{PathAlias, TsConfig};
 pub use version::VersionReq;
+pub use routes::{LayoutEntry, NextConfig, Route, RouteKind, RouteOptions, RouteTable};
 pub use version::{parse_loose_version, range_matches};
 pub use workspace::{WorkspacePackage, find_workspace_root, workspace_globs, workspace_packages};

@@ -95,9 +95,7 @@ fn api_and_trpc() {
 
 #[test]
 fn wraps_sources_like_next() {
-    let p = |major| {
-        Pattern::compile("/dashboard", Flavour::Next { options: options(major), locale: true }).unwrap()
-    };
+    let p = |major| Pattern::compile("/dashboard", Flavour::Next { options: options(major), locale: true }).unwrap();
     assert_eq!(p(15).js_regex_source(), r"^(?:\/(_next\/data\/[^/]{1,}))?\/dashboard(\.json)?[\/#\?]?$");
     assert_eq!(
         p(16).js_regex_source(),
@@ -147,7 +145,11 @@ fn no_matcher_means_every_path_and_empty_list_none() {
 #[test]
 fn has_and_missing_make_the_match_conditional() {
     let mut entry = NextMatcherEntry::new("/api/:path*");
-    entry.missing.push(RouteCondition { kind: ConditionKind::Header, key: Some("next-router-prefetch".into()), value: None });
+    entry.missing.push(RouteCondition {
+        kind: ConditionKind::Header,
+        key: Some("next-router-prefetch".into()),
+        value: None,
+    });
     let matcher = NextMatcher::compile(&[entry, "/dashboard".into()], &options(15)).unwrap();
     assert_eq!(matcher.matches("/api/users"), Match::Conditional);
     assert_eq!(matcher.matches("/dashboard"), Match::Yes);
