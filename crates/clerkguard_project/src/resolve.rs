@@ -112,7 +112,11 @@ impl Resolver {
             return Resolution::Unresolved;
         }
         if is_path_like(specifier) {
-            return self.file_or_unresolved(self.resolve_path(&from_dir.join(specifier)));
+            let path = from_dir.join(specifier);
+            // `.`, `..` and `dir/` name a directory: only its index counts, not `dir.ts`.
+            let directory_only = specifier == "." || specifier == ".." || specifier.ends_with(['/', '.']);
+            let found = if directory_only { self.resolve_index(&normalize(&path)) } else { self.resolve_path(&path) };
+            return self.file_or_unresolved(found);
         }
         let context = self.context_for(from_dir);
         if specifier.starts_with('#') {
@@ -177,15 +181,15 @@ impl Resolver {
                 return Some(candidate);
             }
         }
-        if self.is_dir(&base) {
-            for ext in SOURCE_EXTENSIONS {
-                let candidate = base.join(format!("index.{ext}"));
-                if self.is_file(&candidate) {
-                    return Some(candidate);
-                }
-            }
+        self.resolve_index(&base)
+    }
+
+    /// `dir/index.<ext>`, in extension order.
+    fn resolve_index(&self, dir: &Path) -> Option<PathBuf> {
+        if !self.is_dir(dir) {
+            return None;
         }
-        None
+        SOURCE_EXTENSIONS.iter().map(|ext| dir.join(format!("index.{ext}"))).find(|candidate| self.is_file(candidate))
     }
 
     /// A workspace package's file for `subpath` (`""` for the package itself): through

@@ -34,13 +34,16 @@ pub struct PathAlias {
     pub targets: Vec<PathBuf>,
 }
 
+/// `paths` as written: pattern → targets relative to the base directory.
+type PathEntries = Vec<(String, Vec<String>)>;
+
 /// Options as one file declares them, before its children override them.
 #[derive(Default)]
 struct Declared {
     base_url: Option<PathBuf>,
     /// The `paths` map and the directory of the config that declared it (targets are relative
     /// to it when no `baseUrl` is in effect).
-    paths: Option<(Vec<(String, Vec<String>)>, PathBuf)>,
+    paths: Option<(PathEntries, PathBuf)>,
 }
 
 impl TsConfig {

@@ -93,8 +93,11 @@ fn closing_quote(text: &str, quote: char) -> Option<usize> {
 
 /// Drops a ` # comment` after an unquoted scalar.
 fn strip_comment(text: &str) -> &str {
-    if text.starts_with('\'') || text.starts_with('"') {
-        return text;
+    if let Some(quote) = text.chars().next().filter(|c| *c == '\'' || *c == '"') {
+        return match closing_quote(text, quote) {
+            Some(close) => &text[..=close],
+            None => text,
+        };
     }
     match text.find(" #") {
         Some(pos) => text[..pos].trim_end(),
