@@ -119,7 +119,9 @@ fn new_import_offset(module: &Module, sem: &FileSemantics, text: &str) -> u32 {
     let mut offset = 0;
     for item in &module.body {
         match item {
-            ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, clerkguard_syntax::ast::Expr::Lit(clerkguard_syntax::ast::Lit::Str(_))) => {
+            ModuleItem::Stmt(Stmt::Expr(e))
+                if matches!(&*e.expr, clerkguard_syntax::ast::Expr::Lit(clerkguard_syntax::ast::Lit::Str(_))) =>
+            {
                 offset = line_end_after(text, range_of(e).end);
             }
             _ => break,

@@ -62,7 +62,13 @@ fn fixture_apps_match_their_markers() {
             if std::env::var_os("FIXTURE_DEBUG").is_some() {
                 for d in &report.diagnostics {
                     let line = LineIndex::new(&text).line_of(d.range.start) + 1;
-                    eprintln!("{}:{line} {} {} fix={:?}", file.display(), d.rule, d.message, d.fix.as_ref().map(|f| &f.edits));
+                    eprintln!(
+                        "{}:{line} {} {} fix={:?}",
+                        file.display(),
+                        d.rule,
+                        d.message,
+                        d.fix.as_ref().map(|f| &f.edits)
+                    );
                 }
             }
             let want = expectations(&text);
@@ -81,11 +87,21 @@ fn fixture_apps_match_their_markers() {
                     .collect();
                 failures.push(format!("{rel}\n  missing: {missing:?}\n  unexpected: {unexpected:#?}"));
             }
-            assert!(report.panicked_rules.is_empty(), "{}: rules panicked: {:?}", file.display(), report.panicked_rules);
+            assert!(
+                report.panicked_rules.is_empty(),
+                "{}: rules panicked: {:?}",
+                file.display(),
+                report.panicked_rules
+            );
         }
     }
     assert!(checked >= 10, "expected fixture files, found {checked}");
-    assert!(failures.is_empty(), "{} fixture file(s) disagree with their markers:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture file(s) disagree with their markers:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -111,7 +127,11 @@ fn every_fix_parses_and_clears_its_finding() {
                 if after.diagnostics.iter().any(|d| d.rule == "parse-error") {
                     failures.push(format!("{}: {} fix does not parse:\n{fixed}", file.display(), diagnostic.rule));
                 } else if count(&after.diagnostics, &diagnostic.rule) >= count(&report.diagnostics, &diagnostic.rule) {
-                    failures.push(format!("{}: {} fix does not clear the finding:\n{fixed}", file.display(), diagnostic.rule));
+                    failures.push(format!(
+                        "{}: {} fix does not clear the finding:\n{fixed}",
+                        file.display(),
+                        diagnostic.rule
+                    ));
                 }
             }
         }

@@ -148,8 +148,18 @@ pub fn pat_idents(pat: &Pat, out: &mut Vec<(String, TextRange)>) {
 /// Whether the string is a name that identifies the acting user.
 pub fn is_identity_name(name: &str) -> bool {
     const NAMES: [&str; 12] = [
-        "userid", "user_id", "clerkid", "clerk_id", "clerkuserid", "authorid", "author_id", "ownerid", "owner_id",
-        "buyerid", "creatorid", "createdby",
+        "userid",
+        "user_id",
+        "clerkid",
+        "clerk_id",
+        "clerkuserid",
+        "authorid",
+        "author_id",
+        "ownerid",
+        "owner_id",
+        "buyerid",
+        "creatorid",
+        "createdby",
     ];
     let lower = name.to_ascii_lowercase();
     NAMES.contains(&lower.as_str()) || matches!(lower.as_str(), "author" | "user" | "owner" | "buyer")

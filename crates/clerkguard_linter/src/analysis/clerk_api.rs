@@ -90,7 +90,8 @@ impl FileSemantics {
 
     /// `auth.protect` (v6+) — the callee of a protect call.
     pub fn is_auth_protect_callee(&self, callee: &Expr) -> bool {
-        as_member(callee).is_some_and(|(obj, prop)| prop == "protect" && self.clerk_fn_of_expr(obj) == Some(ClerkFn::Auth))
+        as_member(callee)
+            .is_some_and(|(obj, prop)| prop == "protect" && self.clerk_fn_of_expr(obj) == Some(ClerkFn::Auth))
     }
 
     /// `auth().protect` (v4/v5 style) — the callee of a protect call on the auth object.

@@ -33,7 +33,8 @@ pub fn test_polarity(test: &Expr, vars: VarKind<'_>, caller_checks: bool) -> Opt
         Expr::Await(a) => test_polarity(&a.arg, vars, caller_checks),
         Expr::Bin(bin) => match bin.op {
             BinaryOp::LogicalOr => {
-                let (l, r) = (test_polarity(&bin.left, vars, caller_checks), test_polarity(&bin.right, vars, caller_checks));
+                let (l, r) =
+                    (test_polarity(&bin.left, vars, caller_checks), test_polarity(&bin.right, vars, caller_checks));
                 if l == Some(Polarity::SignedOutWhenTrue) || r == Some(Polarity::SignedOutWhenTrue) {
                     Some(Polarity::SignedOutWhenTrue)
                 } else if l == Some(Polarity::SignedInWhenTrue) && r == Some(Polarity::SignedInWhenTrue) {
@@ -43,7 +44,8 @@ pub fn test_polarity(test: &Expr, vars: VarKind<'_>, caller_checks: bool) -> Opt
                 }
             }
             BinaryOp::LogicalAnd => {
-                let (l, r) = (test_polarity(&bin.left, vars, caller_checks), test_polarity(&bin.right, vars, caller_checks));
+                let (l, r) =
+                    (test_polarity(&bin.left, vars, caller_checks), test_polarity(&bin.right, vars, caller_checks));
                 if l == Some(Polarity::SignedInWhenTrue) || r == Some(Polarity::SignedInWhenTrue) {
                     Some(Polarity::SignedInWhenTrue)
                 } else if l == Some(Polarity::SignedOutWhenTrue) && r == Some(Polarity::SignedOutWhenTrue) {

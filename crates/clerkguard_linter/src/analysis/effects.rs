@@ -76,9 +76,35 @@ fn is_data_client_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     matches!(
         lower.as_str(),
-        "db" | "prisma" | "database" | "drizzle" | "supabase" | "sql" | "knex" | "pool" | "kysely" | "mongo"
-            | "mongoose" | "tx" | "trx" | "redis" | "kv" | "client" | "pg" | "conn" | "connection" | "firestore"
-            | "admin" | "orm" | "em" | "repo" | "repository" | "xata" | "turso" | "neon" | "planetscale" | "ctx"
+        "db" | "prisma"
+            | "database"
+            | "drizzle"
+            | "supabase"
+            | "sql"
+            | "knex"
+            | "pool"
+            | "kysely"
+            | "mongo"
+            | "mongoose"
+            | "tx"
+            | "trx"
+            | "redis"
+            | "kv"
+            | "client"
+            | "pg"
+            | "conn"
+            | "connection"
+            | "firestore"
+            | "admin"
+            | "orm"
+            | "em"
+            | "repo"
+            | "repository"
+            | "xata"
+            | "turso"
+            | "neon"
+            | "planetscale"
+            | "ctx"
     ) || lower.ends_with("db")
         || lower.ends_with("client")
         || lower.ends_with("repository")
@@ -109,7 +135,13 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
     if names.len() >= 3
         && matches!(
             names[1].as_str(),
-            "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers" | "emailAddresses" | "phoneNumbers"
+            "users"
+                | "organizations"
+                | "sessions"
+                | "invitations"
+                | "allowlistIdentifiers"
+                | "emailAddresses"
+                | "phoneNumbers"
         )
         && !names[0].ends_with("()")
     {
@@ -131,7 +163,8 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
         };
     }
     if matches!(root, "fs" | "fsp" | "fsPromises") && !last.starts_with("exists") {
-        let kind = if last.starts_with("read") || last.starts_with("stat") { EffectKind::Read } else { EffectKind::Mutation };
+        let kind =
+            if last.starts_with("read") || last.starts_with("stat") { EffectKind::Read } else { EffectKind::Mutation };
         return Some(Effect { kind, what });
     }
     let data_root = is_data_client_name(root) || is_model_name(root, last) || imported_from_data_module(root, sem);
@@ -150,9 +183,11 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
             }
             "from" => {
                 // supabase.from(t).insert()/update()/delete()/upsert()/select()
-                let kind = if names.iter().skip(2).any(|n| {
-                    matches!(n.trim_end_matches("()"), "insert" | "update" | "delete" | "upsert")
-                }) {
+                let kind = if names
+                    .iter()
+                    .skip(2)
+                    .any(|n| matches!(n.trim_end_matches("()"), "insert" | "update" | "delete" | "upsert"))
+                {
                     EffectKind::Mutation
                 } else {
                     EffectKind::Read
@@ -162,10 +197,14 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
             _ => {}
         }
     }
-    if MUTATING_METHODS.contains(&last) || matches!(last, "set" | "del" | "hset" | "incr" | "lpush" | "save" | "$transaction") {
+    if MUTATING_METHODS.contains(&last)
+        || matches!(last, "set" | "del" | "hset" | "incr" | "lpush" | "save" | "$transaction")
+    {
         return Some(Effect { kind: EffectKind::Mutation, what });
     }
-    if READ_METHODS.contains(&last) || matches!(last, "get" | "hget" | "where" | "from" | "values" | "returning" | "eq" | "single") {
+    if READ_METHODS.contains(&last)
+        || matches!(last, "get" | "hget" | "where" | "from" | "values" | "returning" | "eq" | "single")
+    {
         return Some(Effect { kind: EffectKind::Read, what });
     }
     None
@@ -195,15 +234,32 @@ pub fn tagged_template_effect(tpl: &TaggedTpl) -> Option<Effect> {
 fn is_model_name(root: &str, method: &str) -> bool {
     root.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && (MUTATING_METHODS.contains(&method) || READ_METHODS.contains(&method))
-        && !matches!(root, "Object" | "Array" | "Promise" | "JSON" | "Math" | "Response" | "NextResponse" | "Date" | "Map" | "Set")
+        && !matches!(
+            root,
+            "Object" | "Array" | "Promise" | "JSON" | "Math" | "Response" | "NextResponse" | "Date" | "Map" | "Set"
+        )
 }
 
 fn imported_from_data_module(root: &str, sem: &FileSemantics) -> bool {
     let Some(binding) = sem.imports.get(root) else { return false };
     let source = binding.source.to_ascii_lowercase();
-    ["prisma", "drizzle", "supabase", "/db", "database", "mongoose", "kysely", "@vercel/kv", "@vercel/postgres", "@neondatabase", "@planetscale", "redis", "firebase-admin"]
-        .iter()
-        .any(|m| source.contains(m))
+    [
+        "prisma",
+        "drizzle",
+        "supabase",
+        "/db",
+        "database",
+        "mongoose",
+        "kysely",
+        "@vercel/kv",
+        "@vercel/postgres",
+        "@neondatabase",
+        "@planetscale",
+        "redis",
+        "firebase-admin",
+    ]
+    .iter()
+    .any(|m| source.contains(m))
         || source == "db"
 }
 

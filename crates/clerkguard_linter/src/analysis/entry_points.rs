@@ -1,17 +1,17 @@
 //! Entry points: code an outside caller reaches directly.
 
 use clerkguard_project::FileRole;
+use clerkguard_syntax::Directive;
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{
     ArrowExpr, Callee, Decl, DefaultDecl, Expr, Function, Module, ModuleDecl, ModuleExportName, ModuleItem, Pat,
 };
 use clerkguard_syntax::visit::{Visit, VisitWith};
-use clerkguard_syntax::Directive;
 
+use super::FileSemantics;
 use super::ast_util::{chain_names, peel, range_of};
 use super::functions::FnRef;
 use super::locals::LocalFunctions;
-use super::FileSemantics;
 
 pub const HTTP_METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -77,15 +77,24 @@ impl EntryPoint<'_> {
 }
 
 /// Every entry point of a file.
-pub fn find<'a>(module: &'a Module, sem: &FileSemantics, role: FileRole, locals: &LocalFunctions<'a>) -> Vec<EntryPoint<'a>> {
+pub fn find<'a>(
+    module: &'a Module,
+    sem: &FileSemantics,
+    role: FileRole,
+    locals: &LocalFunctions<'a>,
+) -> Vec<EntryPoint<'a>> {
     let mut out = Vec::new();
     let server_module = sem.has_directive(Directive::UseServer) && role != FileRole::RouteHandler;
     for (name, report_range, target) in exports(module) {
         let Some((func, wrapper)) = resolve_target(target, locals) else { continue };
         let kind = match role {
-            FileRole::RouteHandler if HTTP_METHODS.contains(&name.as_str()) => EntryPointKind::RouteHandler { method: name.clone() },
+            FileRole::RouteHandler if HTTP_METHODS.contains(&name.as_str()) => {
+                EntryPointKind::RouteHandler { method: name.clone() }
+            }
             FileRole::PagesApi if name == "default" => EntryPointKind::PagesApi,
-            FileRole::Page(_) | FileRole::Layout if name == "default" || name == "getServerSideProps" => EntryPointKind::Page,
+            FileRole::Page(_) | FileRole::Layout if name == "default" || name == "getServerSideProps" => {
+                EntryPointKind::Page
+            }
             _ if server_module => EntryPointKind::ServerFunction { inline: false },
             _ => continue,
         };
@@ -98,7 +107,13 @@ pub fn find<'a>(module: &'a Module, sem: &FileSemantics, role: FileRole, locals:
             if out.iter().any(|e| e.func.get().range() == func.get().range()) {
                 continue;
             }
-            out.push(EntryPoint { kind: EntryPointKind::ServerFunction { inline: true }, name, func, report_range, wrapper: None });
+            out.push(EntryPoint {
+                kind: EntryPointKind::ServerFunction { inline: true },
+                name,
+                func,
+                report_range,
+                wrapper: None,
+            });
         }
     }
     out
@@ -117,7 +132,11 @@ fn exports(module: &Module) -> Vec<(String, TextRange, ExportTarget<'_>)> {
         let ModuleItem::ModuleDecl(decl) = item else { continue };
         match decl {
             ModuleDecl::ExportDecl(export) => match &export.decl {
-                Decl::Fn(f) => out.push((f.ident.sym.to_string(), range_of(&f.ident), ExportTarget::Fn(FnRef::Function(&f.function)))),
+                Decl::Fn(f) => out.push((
+                    f.ident.sym.to_string(),
+                    range_of(&f.ident),
+                    ExportTarget::Fn(FnRef::Function(&f.function)),
+                )),
                 Decl::Var(var) => {
                     for d in &var.decls {
                         if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init) {

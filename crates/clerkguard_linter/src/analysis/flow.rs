@@ -192,7 +192,8 @@ impl<'a> Analyzer<'a> {
                 let (obj, prop) = as_member(other)?;
                 let Expr::Ident(ns) = peel(obj) else { return None };
                 let binding = self.sem.imports.get(&*ns.sym)?;
-                (binding.imported == super::ImportedName::Namespace).then(|| self.summaries.imported(&binding.source, &prop))?
+                (binding.imported == super::ImportedName::Namespace)
+                    .then(|| self.summaries.imported(&binding.source, &prop))?
             }
         }
     }
@@ -264,7 +265,9 @@ impl Walk<'_, '_> {
                                 let Pat::Ident(local) = &*kv.value else { continue };
                                 (prop_name(&kv.key).unwrap_or_default(), local.id.sym.to_string(), range_of(&local.id))
                             }
-                            ObjectPatProp::Assign(a) => (a.key.id.sym.to_string(), a.key.id.sym.to_string(), range_of(&a.key.id)),
+                            ObjectPatProp::Assign(a) => {
+                                (a.key.id.sym.to_string(), a.key.id.sym.to_string(), range_of(&a.key.id))
+                            }
                             ObjectPatProp::Rest(_) => continue,
                         };
                         if is_identity_name(&key) && self.kind == EntryKind::ServerFunction {
@@ -318,7 +321,11 @@ impl Walk<'_, '_> {
             }
             Stmt::If(if_stmt) => {
                 self.expr(&if_stmt.test, state);
-                let polarity = test_polarity(&if_stmt.test, &|name| state.vars.get(name).map(|v| v.kind), self.allows_caller_checks());
+                let polarity = test_polarity(
+                    &if_stmt.test,
+                    &|name| state.vars.get(name).map(|v| v.kind),
+                    self.allows_caller_checks(),
+                );
                 if polarity.is_some() {
                     self.mark_checked(&if_stmt.test, state);
                 }
@@ -552,7 +559,9 @@ impl Walk<'_, '_> {
                             (SessionKind::AuthObject, "userId") => SessionKind::UserId,
                             (SessionKind::AuthObject, "has") => SessionKind::Has,
                             (SessionKind::AuthObject, "isAuthenticated" | "isSignedIn") => SessionKind::IsAuthenticated,
-                            (SessionKind::AuthObject, "orgId" | "orgRole" | "orgSlug" | "orgPermissions") => SessionKind::OrgField,
+                            (SessionKind::AuthObject, "orgId" | "orgRole" | "orgSlug" | "orgPermissions") => {
+                                SessionKind::OrgField
+                            }
                             (SessionKind::AuthObject, "sessionClaims") => SessionKind::Claims,
                             (SessionKind::User, "id") => SessionKind::UserId,
                             (SessionKind::User, _) => SessionKind::User,
@@ -596,7 +605,8 @@ impl Walk<'_, '_> {
         let root_is_input = state.input_objects.iter().any(|o| o == root.trim_end_matches("()"));
         let last = names.last().map(|s| s.trim_end_matches("()")).unwrap_or("");
         if root_is_input {
-            return names.len() == 1 || matches!(last, "json" | "formData" | "body" | "query" | "params" | "searchParams" | "text");
+            return names.len() == 1
+                || matches!(last, "json" | "formData" | "body" | "query" | "params" | "searchParams" | "text");
         }
         // `new URL(req.url).searchParams`, `req.nextUrl.searchParams`
         last == "searchParams" && names.iter().any(|n| n == "nextUrl" || n.starts_with("URL"))
@@ -612,7 +622,9 @@ impl Walk<'_, '_> {
                             let Pat::Ident(local) = &*kv.value else { continue };
                             (prop_name(&kv.key).unwrap_or_default(), local.id.sym.to_string(), range_of(&local.id))
                         }
-                        ObjectPatProp::Assign(a) => (a.key.id.sym.to_string(), a.key.id.sym.to_string(), range_of(&a.key.id)),
+                        ObjectPatProp::Assign(a) => {
+                            (a.key.id.sym.to_string(), a.key.id.sym.to_string(), range_of(&a.key.id))
+                        }
                         ObjectPatProp::Rest(r) => {
                             if let Pat::Ident(b) = &*r.arg {
                                 state.input_objects.push(b.id.sym.to_string());
@@ -652,7 +664,8 @@ impl Walk<'_, '_> {
         }
         let names = chain_names(obj);
         let root = names.first()?.trim_end_matches("()");
-        let from_input = state.input_objects.iter().any(|o| o == root) || names.last().is_some_and(|l| l == "searchParams");
+        let from_input =
+            state.input_objects.iter().any(|o| o == root) || names.last().is_some_and(|l| l == "searchParams");
         let key = call.args.first().and_then(|a| match peel(&a.expr) {
             Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
             _ => None,
@@ -687,7 +700,10 @@ impl Walk<'_, '_> {
         let Callee::Expr(callee) = &call.callee else { return };
         let sem = self.an.sem;
         // Guards by call.
-        if sem.is_auth_protect_callee(callee) || sem.is_auth_object_protect_callee(callee) || self.an.is_extra_guard(callee) {
+        if sem.is_auth_protect_callee(callee)
+            || sem.is_auth_object_protect_callee(callee)
+            || self.an.is_extra_guard(callee)
+        {
             self.set_guarded(state);
             return;
         }
@@ -705,6 +721,9 @@ impl Walk<'_, '_> {
         if let Some(summary) = self.an.summary_of_callee(callee) {
             if summary.ensures_signed_in {
                 self.set_guarded(state);
+            } else if summary.returns != ReturnsSession::Nothing {
+                // A session lookup (`getSelf()`, `currentProfile()`): its own data access happens
+                // after its own check; what matters is whether the caller checks its result.
             } else if summary.performs_effect {
                 let kind = if summary.performs_mutation { EffectKind::Mutation } else { EffectKind::Read };
                 let what = format!("{}()", chain_names(callee).join("."));
@@ -726,7 +745,10 @@ impl Walk<'_, '_> {
         if !state.guarded {
             for (name, use_range) in &uses.idents {
                 if let Some(var) = state.vars.get(name) {
-                    if matches!(var.kind, SessionKind::UserId | SessionKind::User | SessionKind::AuthObject | SessionKind::OrgField) {
+                    if matches!(
+                        var.kind,
+                        SessionKind::UserId | SessionKind::User | SessionKind::AuthObject | SessionKind::OrgField
+                    ) {
                         if let Some(decl) = self.facts.auth_decls.get_mut(var.decl) {
                             decl.unchecked_use.get_or_insert(*use_range);
                         }
@@ -736,7 +758,11 @@ impl Walk<'_, '_> {
         }
         for (name, use_range) in &uses.idents {
             if state.inputs.contains_key(name) {
-                self.facts.identity_uses.push(IdentityUse { name: name.clone(), use_range: *use_range, effect: effect.what.clone() });
+                self.facts.identity_uses.push(IdentityUse {
+                    name: name.clone(),
+                    use_range: *use_range,
+                    effect: effect.what.clone(),
+                });
             }
         }
         for member in &uses.members {
@@ -778,7 +804,13 @@ fn expr_never_returns(expr: &Expr) -> bool {
     let names = chain_names(callee);
     matches!(
         names.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
-        ["redirect" | "notFound" | "unauthorized" | "forbidden" | "permanentRedirect" | "redirectToSignIn" | "redirectToSignUp"]
+        ["redirect"
+            | "notFound"
+            | "unauthorized"
+            | "forbidden"
+            | "permanentRedirect"
+            | "redirectToSignIn"
+            | "redirectToSignUp"]
             | ["process", "exit"]
             | [_, "redirectToSignIn"]
     )
@@ -837,7 +869,6 @@ impl Visit for ExprScan<'_, '_, '_> {
 pub(crate) struct IdentCollector {
     pub idents: Vec<(String, TextRange)>,
     pub members: Vec<Expr>,
-    session_compare: bool,
 }
 
 impl IdentCollector {

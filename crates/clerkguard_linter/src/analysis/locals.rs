@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use clerkguard_syntax::ast::{Decl, DefaultDecl, ModuleDecl, ModuleItem, Pat, Stmt};
 
+use super::FunctionSummary;
 use super::flow::{Analyzer, EntryKind};
 use super::functions::FnRef;
-use super::FunctionSummary;
 
 pub struct LocalFunctions<'a> {
     functions: HashMap<String, FnRef<'a>>,

@@ -1,35 +1,268 @@
-//! Cross-module summaries, cached per file. (Resolution and composition land with the
-//! module-graph work; today every import is unresolved.)
+//! Cross-module function summaries: resolve an import, analyse the module it names (from its
+//! open buffer or disk), and cache the summaries of its exports per file. Lookups record who
+//! depended on whom, so editing a helper invalidates exactly the modules and files built on it.
+//! Import cycles answer "unknown" instead of looping.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
-use super::{FunctionSummary, SummaryLookup};
+use clerkguard_project::{Resolution, Resolver};
+use clerkguard_syntax::ast::{ExportSpecifier, ModuleDecl, ModuleExportName, ModuleItem};
+use clerkguard_syntax::{SourceKind, parse_source};
+
+use super::flow::Analyzer;
+use super::locals::LocalFunctions;
+use super::{FileSemantics, FunctionSummary, SummaryLookup};
 use crate::Workspace;
+use crate::workspace::WorkspaceFile;
 
+/// What one module offers its importers.
 #[derive(Debug, Default)]
-pub struct ModuleSummaryCache {}
+struct ModuleSummaries {
+    exports: HashMap<String, FunctionSummary>,
+    /// `export { a as b } from "x"`: exported name → (specifier, imported name).
+    named_reexports: HashMap<String, (String, String)>,
+    /// `export * from "x"`.
+    star_reexports: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct ModuleSummaryCache {
+    resolvers: RwLock<HashMap<PathBuf, Arc<Resolver>>>,
+    modules: RwLock<HashMap<PathBuf, Arc<ModuleSummaries>>>,
+    /// module → files whose analysis looked into it.
+    dependents: RwLock<HashMap<PathBuf, HashSet<PathBuf>>>,
+}
+
+impl std::fmt::Debug for ModuleSummaryCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModuleSummaryCache").field("modules", &read(&self.modules).len()).finish()
+    }
+}
 
 impl ModuleSummaryCache {
-    pub fn clear(&self) {}
+    pub fn clear(&self) {
+        write(&self.resolvers).clear();
+        write(&self.modules).clear();
+    }
 
-    /// Forgets what was computed from `path`; returns the files that depended on it.
-    pub fn invalidate(&self, _path: &Path) -> Vec<PathBuf> {
-        Vec::new()
+    /// Forgets what was computed from `path` and from every module built on it; returns every
+    /// file (module or entry file) whose findings may change, `path` excluded.
+    pub fn invalidate(&self, path: &Path) -> Vec<PathBuf> {
+        let dependents = read(&self.dependents);
+        let mut affected: HashSet<PathBuf> = HashSet::new();
+        let mut queue = vec![path.to_path_buf()];
+        while let Some(next) = queue.pop() {
+            if let Some(users) = dependents.get(&next) {
+                for user in users {
+                    if affected.insert(user.clone()) {
+                        queue.push(user.clone());
+                    }
+                }
+            }
+        }
+        drop(dependents);
+        let mut modules = write(&self.modules);
+        modules.remove(path);
+        for file in &affected {
+            modules.remove(file);
+        }
+        drop(modules);
+        // A new or deleted file changes what specifiers resolve to.
+        for resolver in read(&self.resolvers).values() {
+            resolver.invalidate();
+        }
+        affected.remove(path);
+        let mut out: Vec<PathBuf> = affected.into_iter().collect();
+        out.sort();
+        out
     }
 
     pub fn lookup<'a>(&'a self, workspace: &'a Workspace, from: &'a Path) -> CachedLookup<'a> {
-        CachedLookup { _cache: self, _workspace: workspace, _from: from }
+        CachedLookup { cache: self, workspace, from: from.to_path_buf(), visiting: Rc::default() }
+    }
+
+    fn resolver_for(&self, workspace: &Workspace, from: &Path) -> Arc<Resolver> {
+        let project = workspace.project_for(from);
+        if let Some(resolver) = read(&self.resolvers).get(&project.info.root) {
+            return resolver.clone();
+        }
+        let resolver = Arc::new(Resolver::new(&project.info));
+        write(&self.resolvers).insert(project.info.root.clone(), resolver.clone());
+        resolver
+    }
+
+    fn record_dependency(&self, module: &Path, user: &Path) {
+        let mut dependents = write(&self.dependents);
+        let users = dependents.entry(module.to_path_buf()).or_default();
+        if !users.contains(user) {
+            users.insert(user.to_path_buf());
+        }
     }
 }
 
+type Rc<T> = std::rc::Rc<T>;
+
+/// The [`SummaryLookup`] of one file being linted.
 pub struct CachedLookup<'a> {
-    _cache: &'a ModuleSummaryCache,
-    _workspace: &'a Workspace,
-    _from: &'a Path,
+    cache: &'a ModuleSummaryCache,
+    workspace: &'a Workspace,
+    from: PathBuf,
+    /// Modules being analysed on this thread right now (cycle guard).
+    visiting: Rc<RefCell<HashSet<PathBuf>>>,
 }
 
 impl SummaryLookup for CachedLookup<'_> {
-    fn imported(&self, _specifier: &str, _export_name: &str) -> Option<FunctionSummary> {
+    fn imported(&self, specifier: &str, export_name: &str) -> Option<FunctionSummary> {
+        self.imported_depth(specifier, export_name, 0)
+    }
+}
+
+impl CachedLookup<'_> {
+    fn imported_depth(&self, specifier: &str, export_name: &str, depth: usize) -> Option<FunctionSummary> {
+        if depth > 16 {
+            return None; // pathological re-export chains
+        }
+        let resolver = self.cache.resolver_for(self.workspace, &self.from);
+        let Resolution::File(path) = resolver.resolve(&self.from, specifier) else { return None };
+        self.cache.record_dependency(&path, &self.from);
+        let module = self.module(&path)?;
+        if let Some(summary) = module.exports.get(export_name) {
+            return Some(*summary);
+        }
+        let nested = CachedLookup {
+            cache: self.cache,
+            workspace: self.workspace,
+            from: path.clone(),
+            visiting: self.visiting.clone(),
+        };
+        if let Some((spec, name)) = module.named_reexports.get(export_name) {
+            return nested.imported_depth(spec, name, depth + 1);
+        }
+        if export_name != "default" {
+            for spec in &module.star_reexports {
+                if let Some(summary) = nested.imported_depth(spec, export_name, depth + 1) {
+                    return Some(summary);
+                }
+            }
+        }
         None
     }
+
+    fn module(&self, path: &Path) -> Option<Arc<ModuleSummaries>> {
+        if let Some(hit) = read(&self.cache.modules).get(path) {
+            return Some(hit.clone());
+        }
+        if !self.visiting.borrow_mut().insert(path.to_path_buf()) {
+            return None; // import cycle: unknown
+        }
+        let computed = self.analyse(path);
+        self.visiting.borrow_mut().remove(path);
+        let computed = Arc::new(computed?);
+        write(&self.cache.modules).insert(path.to_path_buf(), computed.clone());
+        Some(computed)
+    }
+
+    fn analyse(&self, path: &Path) -> Option<ModuleSummaries> {
+        let kind = SourceKind::from_path(path)?;
+        let WorkspaceFile::Text(text) = self.workspace.read(path) else { return None };
+        let parsed = parse_source(&text, kind);
+        let module = parsed.module?;
+        let sem = FileSemantics::build(&module, &text);
+        let locals = LocalFunctions::collect(&module);
+        let nested = CachedLookup {
+            cache: self.cache,
+            workspace: self.workspace,
+            from: path.to_path_buf(),
+            visiting: self.visiting.clone(),
+        };
+        let guards = self.workspace.project_for(path).config.guards.clone();
+        let analyzer = Analyzer { sem: &sem, summaries: &nested, locals: &locals, extra_guards: &guards };
+        let mut out = ModuleSummaries::default();
+        for item in &module.body {
+            let ModuleItem::ModuleDecl(decl) = item else { continue };
+            match decl {
+                ModuleDecl::ExportNamed(named) => {
+                    let source = named.src.as_ref().map(|s| s.value.to_string_lossy().into_owned());
+                    for spec in &named.specifiers {
+                        let ExportSpecifier::Named(n) = spec else { continue };
+                        let orig = export_name(&n.orig);
+                        let exported = n.exported.as_ref().map_or_else(|| orig.clone(), export_name);
+                        match &source {
+                            Some(source) => {
+                                out.named_reexports.insert(exported, (source.clone(), orig));
+                            }
+                            None => {
+                                if let Some(summary) = self.local_or_imported(&orig, &analyzer, &locals, &sem) {
+                                    out.exports.insert(exported, summary);
+                                }
+                            }
+                        }
+                    }
+                }
+                ModuleDecl::ExportAll(all) => out.star_reexports.push(all.src.value.to_string_lossy().into_owned()),
+                _ => {}
+            }
+        }
+        for name in locals.names() {
+            if is_exported(&module, name) {
+                if let Some(summary) = locals.summary(name, &analyzer) {
+                    out.exports.insert(name.to_string(), summary);
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn local_or_imported(
+        &self,
+        name: &str,
+        analyzer: &Analyzer<'_>,
+        locals: &LocalFunctions<'_>,
+        sem: &FileSemantics,
+    ) -> Option<FunctionSummary> {
+        if let Some(summary) = locals.summary(name, analyzer) {
+            return Some(summary);
+        }
+        let binding = sem.imports.get(name)?;
+        let imported = match &binding.imported {
+            super::ImportedName::Named(n) => n.as_str(),
+            super::ImportedName::Default => "default",
+            super::ImportedName::Namespace => return None,
+        };
+        analyzer.summaries.imported(&binding.source, imported)
+    }
+}
+
+fn export_name(name: &ModuleExportName) -> String {
+    match name {
+        ModuleExportName::Ident(id) => id.sym.to_string(),
+        ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
+    }
+}
+
+/// Whether a top-level function name is exported (declaration export or `export default`).
+fn is_exported(module: &clerkguard_syntax::ast::Module, name: &str) -> bool {
+    use clerkguard_syntax::ast::{Decl, Pat};
+    if name == "default" {
+        return true;
+    }
+    module.body.iter().any(|item| match item {
+        ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => match &e.decl {
+            Decl::Fn(f) => &*f.ident.sym == name,
+            Decl::Var(v) => v.decls.iter().any(|d| matches!(&d.name, Pat::Ident(b) if &*b.id.sym == name)),
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

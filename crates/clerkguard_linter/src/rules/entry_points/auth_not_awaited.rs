@@ -132,7 +132,10 @@ impl Visit for Finder<'_, '_> {
             if let Some((f, range)) = self.clerk_fn(init) {
                 match &d.name {
                     Pat::Object(_) | Pat::Array(_) => {
-                        let message = format!("`{}` returns a Promise on Clerk v6+; destructuring it gives `undefined`", Self::name_of(f));
+                        let message = format!(
+                            "`{}` returns a Promise on Clerk v6+; destructuring it gives `undefined`",
+                            Self::name_of(f)
+                        );
                         self.report(range, message, vec![Edit::insert(range.start, "await ")], "Add `await`");
                     }
                     Pat::Ident(b) => {
@@ -168,7 +171,8 @@ impl Visit for Finder<'_, '_> {
                     "Use `await auth.protect()`",
                 );
             } else {
-                let message = format!("`{}` returns a Promise on Clerk v6+; `.{prop}` on it is `undefined`", Self::name_of(f));
+                let message =
+                    format!("`{}` returns a Promise on Clerk v6+; `.{prop}` on it is `undefined`", Self::name_of(f));
                 self.report(
                     call_range,
                     message,
@@ -179,21 +183,30 @@ impl Visit for Finder<'_, '_> {
         } else if let Expr::Ident(id) = peel(&m.obj) {
             if !promise_method {
                 if let Some((range, async_edit)) = self.pending.remove(&*id.sym) {
-                    let message = format!("`{}` returns a Promise on Clerk v6+; `{}.{prop}` is `undefined`", self.ctx.source(range), id.sym);
+                    let message = format!(
+                        "`{}` returns a Promise on Clerk v6+; `{}.{prop}` is `undefined`",
+                        self.ctx.source(range),
+                        id.sym
+                    );
                     let mut edits = vec![Edit::insert(range.start, "await ")];
                     edits.extend(async_edit);
                     let fix = Fix::safe("Add `await`", edits);
                     self.found.push(
                         self.ctx
                             .diagnostic(&AuthNotAwaited::META, range, message)
-                            .with_help("Since @clerk/nextjs v6, `auth()` and `clerkClient()` return Promises: add `await`")
+                            .with_help(
+                                "Since @clerk/nextjs v6, `auth()` and `clerkClient()` return Promises: add `await`",
+                            )
                             .with_fix(Some(fix)),
                     );
                 }
                 // clerkClient.users.x — the v5 singleton, gone in v6.
                 if self.ctx.semantics.clerk_fn_of_ident(&id.sym) == Some(ClerkFn::ClerkClient)
                     && self.ctx.semantics.imports.get(&*id.sym).is_some_and(|b| b.source.starts_with("@clerk/nextjs"))
-                    && matches!(prop.as_str(), "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers")
+                    && matches!(
+                        prop.as_str(),
+                        "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers"
+                    )
                 {
                     let range = range_of(&*m.obj);
                     let name = id.sym.to_string();

@@ -77,14 +77,20 @@ impl Rule for AuthResultUnchecked {
                     if decl.checked {
                         continue; // checked on another path; the unguarded path is reported by the use
                     }
-                    format!("The result of `{}` is never checked before `{}` runs", ctx.source(decl.call_range), effect.effect.what)
+                    format!(
+                        "The result of `{}` is never checked before `{}` runs",
+                        ctx.source(decl.call_range),
+                        effect.effect.what
+                    )
                 } else {
                     continue;
                 };
                 out.push(
                     ctx.diagnostic(&Self::META, decl.call_range, message)
                         .with_help(match decl.source {
-                            AuthSource::CurrentUser | AuthSource::Helper => "Stop when the user is null before using it",
+                            AuthSource::CurrentUser | AuthSource::Helper => {
+                                "Stop when the user is null before using it"
+                            }
                             _ => "Stop when `userId` is null before using the session",
                         })
                         .with_fix(check_fix(ctx, entry, decl)),

@@ -76,15 +76,12 @@ impl Rule for ClientSuppliedIdentity {
                     continue;
                 }
                 let used = ctx.source(usage.use_range).to_string();
-                let fix = session_user
-                    .as_ref()
-                    .filter(|s| **s != used)
-                    .map(|s| {
-                        // `{ userId }` shorthand must become `{ userId: <session> }`.
-                        let shorthand = is_shorthand_property(ctx.text, usage.use_range.start, usage.use_range.end);
-                        let text = if shorthand { format!("{used}: {s}") } else { s.clone() };
-                        Fix::unsafe_(format!("Use the session's `{s}`"), vec![Edit::replace(usage.use_range, text)])
-                    });
+                let fix = session_user.as_ref().filter(|s| **s != used).map(|s| {
+                    // `{ userId }` shorthand must become `{ userId: <session> }`.
+                    let shorthand = is_shorthand_property(ctx.text, usage.use_range.start, usage.use_range.end);
+                    let text = if shorthand { format!("{used}: {s}") } else { s.clone() };
+                    Fix::unsafe_(format!("Use the session's `{s}`"), vec![Edit::replace(usage.use_range, text)])
+                });
                 out.push(
                     ctx.diagnostic(
                         &Self::META,

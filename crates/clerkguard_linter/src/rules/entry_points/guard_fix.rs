@@ -35,7 +35,10 @@ impl Rejection {
             Self::Throw => format!("throw new Error({}){semi}", style.quoted("Unauthenticated")),
             Self::Response401 => {
                 if ctx.semantics.imports.contains_key("NextResponse") {
-                    format!("return NextResponse.json({{ error: {} }}, {{ status: 401 }}){semi}", style.quoted("Unauthorized"))
+                    format!(
+                        "return NextResponse.json({{ error: {} }}, {{ status: 401 }}){semi}",
+                        style.quoted("Unauthorized")
+                    )
                 } else {
                     format!("return new Response({}, {{ status: 401 }}){semi}", style.quoted("Unauthorized"))
                 }
@@ -49,7 +52,12 @@ impl Rejection {
 }
 
 /// Inserts `const { userId } = await auth();` and the rejection at the top of the entry point.
-pub fn insert_session_check(ctx: &FileContext<'_>, entry: &AnalyzedEntry, title: &str, applicability: Applicability) -> Option<Fix> {
+pub fn insert_session_check(
+    ctx: &FileContext<'_>,
+    entry: &AnalyzedEntry,
+    title: &str,
+    applicability: Applicability,
+) -> Option<Fix> {
     let (at, indent) = entry.body_insert.clone()?;
     if indent.contains('\n') {
         return None;
@@ -66,13 +74,27 @@ pub fn insert_session_check(ctx: &FileContext<'_>, entry: &AnalyzedEntry, title:
     let mut edits = Vec::new();
     let lookup = if rejection == Rejection::PagesRes {
         let req = entry.params.first().filter(|p| !p.is_empty())?;
-        let (get_auth, import) =
-            ensure_import(ctx.module, ctx.semantics, ctx.text, &style, "getAuth", "@clerk/nextjs/server", &["@clerk/nextjs"]);
+        let (get_auth, import) = ensure_import(
+            ctx.module,
+            ctx.semantics,
+            ctx.text,
+            &style,
+            "getAuth",
+            "@clerk/nextjs/server",
+            &["@clerk/nextjs"],
+        );
         edits.extend(import);
         format!("const {pattern} = {get_auth}({req}){semi}")
     } else {
-        let (auth, import) =
-            ensure_import(ctx.module, ctx.semantics, ctx.text, &style, "auth", "@clerk/nextjs/server", &["@clerk/nextjs"]);
+        let (auth, import) = ensure_import(
+            ctx.module,
+            ctx.semantics,
+            ctx.text,
+            &style,
+            "auth",
+            "@clerk/nextjs/server",
+            &["@clerk/nextjs"],
+        );
         edits.extend(import);
         if ctx.project.clerk_major() >= 6 {
             edits.extend(entry.make_async.clone());

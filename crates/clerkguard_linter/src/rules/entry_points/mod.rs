@@ -59,7 +59,8 @@ pub struct AnalyzedEntry {
 
 pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
     let locals = LocalFunctions::collect(ctx.module);
-    let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals: &locals, extra_guards: &ctx.config.guards };
+    let analyzer =
+        Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals: &locals, extra_guards: &ctx.config.guards };
     let style = ctx.style();
     entry_points::find(ctx.module, ctx.semantics, ctx.role, &locals)
         .into_iter()

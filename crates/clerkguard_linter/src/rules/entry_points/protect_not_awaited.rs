@@ -85,13 +85,20 @@ impl Finder<'_, '_> {
     }
 
     /// Protect calls whose value is discarded by the statement.
-    fn discarded_protect_calls<'e>(&self, expr: &'e Expr, void_range: Option<clerkguard_syntax::TextRange>, out: &mut Vec<(&'e Expr, Option<clerkguard_syntax::TextRange>)>) {
+    fn discarded_protect_calls<'e>(
+        &self,
+        expr: &'e Expr,
+        void_range: Option<clerkguard_syntax::TextRange>,
+        out: &mut Vec<(&'e Expr, Option<clerkguard_syntax::TextRange>)>,
+    ) {
         match peel(expr) {
             Expr::Unary(u) if u.op == UnaryOp::Void => {
                 let void_only = clerkguard_syntax::TextRange::new(range_of(u).start, range_of(&*u.arg).start);
                 self.discarded_protect_calls(&u.arg, Some(void_only), out);
             }
-            Expr::Bin(b) if matches!(b.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) => {
+            Expr::Bin(b)
+                if matches!(b.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) =>
+            {
                 self.discarded_protect_calls(&b.right, None, out);
             }
             Expr::Cond(c) => {
@@ -158,8 +165,15 @@ impl Finder<'_, '_> {
     fn swallow_diagnostic(&self, handler: &CatchClause) -> Diagnostic {
         let style = self.ctx.style();
         let mut edits = Vec::new();
-        let (rethrow, import) =
-            ensure_import(self.ctx.module, self.ctx.semantics, self.ctx.text, &style, "unstable_rethrow", "next/navigation", &[]);
+        let (rethrow, import) = ensure_import(
+            self.ctx.module,
+            self.ctx.semantics,
+            self.ctx.text,
+            &style,
+            "unstable_rethrow",
+            "next/navigation",
+            &[],
+        );
         edits.extend(import);
         let param = match &handler.param {
             Some(Pat::Ident(b)) => Some(b.id.sym.to_string()),
@@ -187,7 +201,10 @@ impl Finder<'_, '_> {
             } else {
                 String::new()
             };
-            edits.push(Edit::insert(body.start + 1, format!("\n{inner_indent}{rethrow}({param}){}{closing}", style.semi())));
+            edits.push(Edit::insert(
+                body.start + 1,
+                format!("\n{inner_indent}{rethrow}({param}){}{closing}", style.semi()),
+            ));
             Fix::safe("Rethrow Next.js control-flow errors with `unstable_rethrow`", edits)
         });
         self.ctx

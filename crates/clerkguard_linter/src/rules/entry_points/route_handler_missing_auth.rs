@@ -68,7 +68,11 @@ declare_rule! {
 pub(crate) fn is_webhook_file(ctx: &FileContext<'_>) -> bool {
     let path = ctx.path.to_string_lossy().to_ascii_lowercase();
     path.contains("webhook")
-        || ctx.semantics.imports.values().any(|b| matches!(b.source.as_str(), "svix" | "standardwebhooks" | "@clerk/nextjs/webhooks"))
+        || ctx
+            .semantics
+            .imports
+            .values()
+            .any(|b| matches!(b.source.as_str(), "svix" | "standardwebhooks" | "@clerk/nextjs/webhooks"))
         || ctx.text.contains("svix-signature")
         || ctx.text.contains("stripe-signature")
 }
