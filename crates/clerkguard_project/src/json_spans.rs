@@ -41,8 +41,8 @@ impl Scanner<'_> {
         while let Some(c) = self.peek() {
             if c.is_ascii_whitespace() {
                 self.i += 1;
-            } else if self.text[self.i..].starts_with('\u{feff}') {
-                self.i += '\u{feff}'.len_utf8();
+            } else if self.bytes[self.i..].starts_with("\u{feff}".as_bytes()) {
+                self.i += "\u{feff}".len();
             } else {
                 break;
             }
@@ -143,7 +143,18 @@ mod tests {
 
     #[test]
     fn survives_garbage() {
-        for text in ["", "{", "{\"a\"", "{\"a\":", "{\"a\": {\"b\": [}", "]]]", "{\"a\": \"x", "{,,\"a\":1}"] {
+        for text in [
+            "{\"a\": é, \"é\": \"\\é\"}",
+            "{\"\\é",
+            "",
+            "{",
+            "{\"a\"",
+            "{\"a\":",
+            "{\"a\": {\"b\": [}",
+            "]]]",
+            "{\"a\": \"x",
+            "{,,\"a\":1}",
+        ] {
             let _ = object_members(text, &["a"]);
         }
         let deep = "[".repeat(100_000);

@@ -128,3 +128,58 @@ fn pick_candidate(range: &str, candidates: &[semver::Version]) -> Option<semver:
     }
     candidates.iter().filter(|c| range_matches(range, c) == Some(true)).max().cloned()
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Random texts over the characters these formats are made of: no reader may panic.
+    #[test]
+    fn readers_survive_random_input() {
+        const ALPHABET: [&str; 24] = [
+            "\"",
+            "'",
+            ":",
+            ": ",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            "\n",
+            "  ",
+            "@",
+            "/",
+            "6.9.0",
+            "(",
+            ")",
+            "_",
+            "é",
+            "\\",
+            "#",
+            "- ",
+            "version",
+            "@clerk/nextjs",
+            "//",
+        ];
+        let wanted = [WantedDependency { name: "@clerk/nextjs", range: "^6" }];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 64) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(ALPHABET[(seed % ALPHABET.len() as u64) as usize]);
+            }
+            let _ = npm::versions(&text, "apps/web", &wanted);
+            let _ = pnpm::versions(&text, "", &wanted);
+            let _ = yarn::versions(&text, &wanted);
+            let _ = bun::versions(&text, "", None, &wanted);
+            let _ = crate::json_spans::object_members(&text, &["dependencies"]);
+            let _ = crate::jsonc::parse_jsonc(&text);
+            let _ =
+                crate::package_exports::map_targets(&crate::jsonc::parse_jsonc(&text).unwrap_or_default(), "./server");
+        }
+    }
+}
