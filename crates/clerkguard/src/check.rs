@@ -56,6 +56,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         }
     }
     let files = workspace.source_files();
+    if files.is_empty() {
+        messages.push("warning: no JavaScript or TypeScript files to check".to_string());
+    }
     if args.config.is_none() {
         check_project_configs(&files)?;
     }
@@ -176,10 +179,14 @@ fn lint_all(workspace: &Workspace, files: &[PathBuf]) -> Vec<CheckedFile> {
 fn print_stats(analysed: &[&CheckedFile], elapsed: Duration) {
     let bytes: usize = analysed.iter().filter_map(|f| f.text.as_ref()).map(String::len).sum();
     let secs = elapsed.as_secs_f64().max(1e-9);
+    let size = if bytes >= 1_000_000 {
+        format!("{:.2} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{:.1} kB", bytes as f64 / 1e3)
+    };
     eprintln!(
-        "stats: {} files, {:.2} MB analysed in {:.3}s ({:.0} files/s, {:.1} MB/s, {} threads)",
+        "stats: {} files, {size} analysed in {:.3}s ({:.0} files/s, {:.2} MB/s, {} threads)",
         analysed.len(),
-        bytes as f64 / 1e6,
         secs,
         analysed.len() as f64 / secs,
         bytes as f64 / 1e6 / secs,

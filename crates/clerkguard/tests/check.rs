@@ -259,3 +259,29 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!project.run(&["check"]).stdout.contains('\x1b'));
     assert!(project.run(&["check", "--color", "always"]).stdout.contains("\x1b[1;33m"));
 }
+
+const UNGUARDED_ACTION: &str = r#""use server";
+import { db } from "@/lib/db";
+
+export async function deletePost(id: string) {
+  await db.post.delete({ where: { id } });
+}
+"#;
+
+#[test]
+fn real_rule_error_exits_one_and_unsafe_fix_converges() {
+    let project = Project::new();
+    project.write("app/actions.ts", UNGUARDED_ACTION);
+    let json = project.run(&["check", "--format", "json"]).assert_code(1).json();
+    let finding = json.as_array().unwrap().iter().find(|d| d["rule"] == "server-action-missing-auth").expect("found");
+    assert_eq!(finding["severity"], "error");
+
+    // The fix is unsafe: `--fix` alone leaves the file alone.
+    project.run(&["check", "--fix"]).assert_code(1);
+    assert_eq!(project.read("app/actions.ts"), UNGUARDED_ACTION);
+
+    let fixed = project.run(&["check", "--fix", "--unsafe-fixes", "--format", "json"]);
+    fixed.assert_code(0);
+    assert_eq!(fixed.json(), serde_json::json!([]), "{}", project.read("app/actions.ts"));
+    assert!(project.read("app/actions.ts").contains("await auth()"));
+}

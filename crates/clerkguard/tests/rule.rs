@@ -39,7 +39,6 @@ fn lsp_frame(body: &str) -> String {
 
 /// Reads one `Content-Length` framed message.
 fn read_frame(reader: &mut impl std::io::BufRead) -> String {
-    use std::io::Read as _;
     let mut length = 0;
     loop {
         let mut line = String::new();

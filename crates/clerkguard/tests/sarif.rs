@@ -21,6 +21,7 @@ fn sarif_with_findings_and_fixes_validates() {
     let project = Project::new();
     project.write("app/(auth)/[id]/page.tsx", format!("const s = \"🚀\";\n{STALE_SUPPRESSION}"));
     project.write("lib/broken.ts", "export const = ;\n");
+    project.write("lib/blob.ts", b"\0\0binary".as_slice());
     let run = project.run(&["check", "--format", "sarif"]);
     run.assert_code(0);
     let sarif = run.json();
@@ -43,6 +44,10 @@ fn sarif_with_findings_and_fixes_validates() {
 
     let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
     assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+
+    let notification = &run0["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(notification["message"]["text"], "Skipped: file looks binary");
+    assert_eq!(notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "lib/blob.ts");
 
     let results = run0["results"].as_array().unwrap();
     assert_eq!(results.len(), 2, "{results:#?}");

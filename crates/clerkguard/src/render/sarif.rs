@@ -32,7 +32,36 @@ struct Run {
     tool: Tool,
     original_uri_base_ids: std::collections::BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
+    invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+/// A file that was not analysed, or a rule that crashed on one.
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Message,
+    locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: ArtifactOnly,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactOnly {
+    artifact_location: ArtifactLocation,
 }
 
 #[derive(Serialize)]
@@ -182,12 +211,42 @@ pub fn render(input: &RenderInput<'_>) -> anyhow::Result<String> {
             },
             original_uri_base_ids,
             column_kind: "utf16CodeUnits",
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: notifications(input),
+            }],
             results,
         }],
     };
     let mut out = serde_json::to_string_pretty(&log)?;
     out.push('\n');
     Ok(out)
+}
+
+fn notifications(input: &RenderInput<'_>) -> Vec<Notification> {
+    let mut out = Vec::new();
+    for file in input.files {
+        let at = || {
+            vec![NotificationLocation {
+                physical_location: ArtifactOnly { artifact_location: artifact_location(input, &file.path) },
+            }]
+        };
+        if let Some(reason) = &file.report.skipped {
+            out.push(Notification {
+                level: "note",
+                message: Message { text: format!("Skipped: {reason}") },
+                locations: at(),
+            });
+        }
+        for rule in &file.report.panicked_rules {
+            out.push(Notification {
+                level: "warning",
+                message: Message { text: format!("Rule `{rule}` crashed on this file; its findings were dropped") },
+                locations: at(),
+            });
+        }
+    }
+    out
 }
 
 fn level(severity: Severity) -> &'static str {
