@@ -128,14 +128,22 @@ if want vscode; then
     step "npm run typecheck" npm run -s typecheck
     step "npm run lint" npm run -s lint
     step "npm run bundle" npm run -s bundle
-    # node --test: one result line per unit test.
-    (cd "$EXT" && npm run -s test -- --test-reporter=tap) >"$WORK/vscode-test.log" 2>&1
+    # node --test (TAP when not a terminal): one result line per unit test.
+    (cd "$EXT" && npm run -s test) >"$WORK/vscode-test.log" 2>&1
     rc=$?
-    grep -E '^# (tests|pass|fail)' "$WORK/vscode-test.log" | sed 's/^/  /'
-    grep -E '^(not )?ok [0-9]+ - ' "$WORK/vscode-test.log" | sed -E 's/^(not ok|ok) [0-9]+ - (.*)$/\1 - [vscode-unit] \2/' >> "$RESULTS"
+    grep -E '^# (tests|pass|fail) ' "$WORK/vscode-test.log" | sed 's/^/  /'
+    # Leaves are the indented results (every test sits in a describe block); a file that
+    # crashed before its tests ran shows up only as a top-level "not ok".
+    grep -E '^ +ok [0-9]+ - ' "$WORK/vscode-test.log" | sed -E 's/^ +ok [0-9]+ - (.*)$/ok - [vscode-unit] \1/' >> "$RESULTS"
+    leaf_fail="$(grep -E '^ +not ok [0-9]+ - ' "$WORK/vscode-test.log" | sed -E 's/^ +not ok [0-9]+ - (.*)$/not ok - [vscode-unit] \1/')"
+    if [ -n "$leaf_fail" ]; then
+      echo "$leaf_fail" >> "$RESULTS"
+    else
+      grep -E '^not ok [0-9]+ - ' "$WORK/vscode-test.log" | sed -E 's/^not ok [0-9]+ - (.*)$/not ok - [vscode-unit] \1/' >> "$RESULTS"
+    fi
     if [ "$rc" != 0 ]; then
       grep -q '^not ok - \[vscode-unit\]' "$RESULTS" || record "not ok" "[vscode-unit] node --test" "exit $rc"
-      tail -n 60 "$WORK/vscode-test.log" | sed 's/^/    /'
+      grep -E -A12 '^ *not ok' "$WORK/vscode-test.log" | head -n 80 | sed 's/^/    /'
     fi
     # Package offline with whatever server binary there is: the .vsix goes to $WORK, not the repo.
     step "vsce package --target linux-x64 (offline)" env npm_config_offline=true \
@@ -146,7 +154,7 @@ fi
 # --- JetBrains LSP4IJ template ----------------------------------------------------------------
 if want jetbrains; then
   section "jetbrains: LSP4IJ template"
-  if python3 "$HERE/validate_lsp4ij_template.py" "$ROOT/editors/jetbrains/lsp4ij" > "$WORK/jb.log" 2>&1; then
+  if python3 "$HERE/validate_lsp4ij_template.py" "$ROOT/editors/jetbrains/lsp4ij" --self-test > "$WORK/jb.log" 2>&1; then
     record ok "[jetbrains] LSP4IJ template is valid"
   else
     record "not ok" "[jetbrains] LSP4IJ template is valid" "$(tail -n1 "$WORK/jb.log")"
