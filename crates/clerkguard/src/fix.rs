@@ -251,3 +251,75 @@ fn apply_cross_file(
 fn overlaps(a: &clerkguard_linter::TextRange, b: &clerkguard_linter::TextRange) -> bool {
     a.intersects(*b) || (a.is_empty() && b.contains(a.start)) || (b.is_empty() && a.contains(b.start)) || a == b
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clerkguard_linter::TextRange;
+
+    fn edit(file: &Path, start: u32, end: u32, text: &str) -> Edit {
+        Edit::replace(TextRange::new(start, end), text).in_file(file.to_path_buf())
+    }
+
+    fn unchanged(texts: &mut BTreeMap<PathBuf, (String, String)>, path: &Path, text: &str) {
+        texts.insert(path.to_path_buf(), (text.to_string(), text.to_string()));
+    }
+
+    #[test]
+    fn syntax_errors_are_detected_for_source_files_only() {
+        assert!(introduces_syntax_errors(Path::new("a.ts"), "const a = 1;", "const a = ;"));
+        assert!(!introduces_syntax_errors(Path::new("a.ts"), "const a = 1;", "const a = 2;"));
+        assert!(!introduces_syntax_errors(Path::new("package.json"), "{}", "{"));
+    }
+
+    #[test]
+    fn cross_file_fixes_apply_grouped_by_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let route = dir.path().join("route.ts");
+        let middleware = dir.path().join("middleware.ts");
+        std::fs::write(&middleware, "export const config = { matcher: [] };\n").unwrap();
+        let mut texts = BTreeMap::new();
+        unchanged(&mut texts, &route, "export const a = 1;\n");
+        let fixes = vec![
+            (route.clone(), Fix::safe("both", vec![edit(&route, 17, 18, "2"), edit(&middleware, 34, 34, "\"/x\"")])),
+            // Overlaps the first fix's middleware edit: skipped.
+            (route.clone(), Fix::safe("clash", vec![edit(&middleware, 34, 34, "\"/y\"")])),
+        ];
+        let mut warnings = Vec::new();
+        assert_eq!(apply_cross_file(&mut texts, &fixes, &mut warnings), 1);
+        assert_eq!(texts[&route].1, "export const a = 2;\n");
+        assert_eq!(texts[&middleware].1, "export const config = { matcher: [\"/x\"] };\n");
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_cross_file_fix_that_breaks_a_target_is_dropped_everywhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.ts");
+        let b = dir.path().join("b.ts");
+        let mut texts = BTreeMap::new();
+        unchanged(&mut texts, &a, "export const a = 1;\n");
+        unchanged(&mut texts, &b, "export const b = 1;\n");
+        let fixes = vec![(a.clone(), Fix::safe("breaks b", vec![edit(&a, 17, 18, "2"), edit(&b, 17, 18, "")]))];
+        let mut warnings = Vec::new();
+        assert_eq!(apply_cross_file(&mut texts, &fixes, &mut warnings), 0);
+        assert_eq!(texts[&a].1, "export const a = 1;\n");
+        assert_eq!(texts[&b].1, "export const b = 1;\n");
+        assert!(warnings[0].contains("syntax error"), "{warnings:?}");
+    }
+
+    #[test]
+    fn cross_file_fixes_into_files_changed_by_local_fixes_wait_for_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.ts");
+        let b = dir.path().join("b.ts");
+        let mut texts = BTreeMap::new();
+        unchanged(&mut texts, &a, "export const a = 1;\n");
+        texts.insert(b.clone(), ("export const b = 1;\n".into(), "export const b = 10;\n".into()));
+        let fixes = vec![(a.clone(), Fix::safe("touches b", vec![edit(&b, 17, 18, "2")]))];
+        let mut warnings = Vec::new();
+        assert_eq!(apply_cross_file(&mut texts, &fixes, &mut warnings), 0);
+        assert_eq!(texts[&b].1, "export const b = 10;\n");
+        assert!(warnings[0].contains("run `--fix` again"), "{warnings:?}");
+    }
+}
