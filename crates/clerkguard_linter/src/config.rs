@@ -163,54 +163,7 @@ fn build_globset(patterns: &[String]) -> Result<Option<GlobSet>, String> {
     builder.build().map(Some).map_err(|e| e.to_string())
 }
 
-/// Removes `//` and `/* */` comments and trailing commas outside strings, keeping offsets'
-/// line structure so serde's error positions stay meaningful.
-pub fn strip_jsonc(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut in_string = false;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if in_string {
-            if c == b'\\' && i + 1 < bytes.len() {
-                out.push_str(&text[i..i + 2]);
-                i += 2;
-                continue;
-            }
-            if c == b'"' {
-                in_string = false;
-            }
-        } else if c == b'"' {
-            in_string = true;
-        } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            i += 2;
-            while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                if bytes[i] == b'\n' {
-                    out.push('\n');
-                }
-                i += 1;
-            }
-            i += 2;
-            continue;
-        } else if c == b',' {
-            let rest = text[i + 1..].trim_start();
-            if rest.starts_with('}') || rest.starts_with(']') {
-                i += 1;
-                continue;
-            }
-        }
-        let ch_len = text[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&text[i..i + ch_len]);
-        i += ch_len;
-    }
-    out
-}
+pub use clerkguard_project::strip_jsonc;
 
 #[cfg(test)]
 mod tests {
@@ -231,6 +184,12 @@ mod tests {
         assert!(config.is_ignored(Path::new("lib/x.test.ts")));
         assert!(!config.is_ignored(Path::new("lib/x.ts")));
         assert_eq!(config.guards, ["requireAdmin"]);
+    }
+
+    #[test]
+    fn trailing_comma_before_a_comment() {
+        let config = Config::parse(r#"{"guards": ["a", /* b */], }"#, Path::new("c.json")).unwrap();
+        assert_eq!(config.guards, ["a"]);
     }
 
     #[test]

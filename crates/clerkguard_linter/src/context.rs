@@ -20,6 +20,18 @@ pub struct FileContext<'a> {
     pub summaries: &'a dyn SummaryLookup,
     /// Entry points and their guard flow, computed once for all rules that need them.
     pub(crate) entries: OnceCell<Vec<crate::rules::entry_points::AnalyzedEntry>>,
+    pub(crate) style: OnceCell<crate::fixer::FileStyle>,
+}
+
+/// What the middleware does for the route this file serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MiddlewareProtection {
+    /// Not known (no route table / middleware model yet): treated as not protected.
+    Unknown,
+    /// The middleware rejects signed-out requests to this route.
+    Protected,
+    /// The route is outside the matcher or public in the middleware.
+    NotProtected,
 }
 
 impl FileContext<'_> {
@@ -30,7 +42,13 @@ impl FileContext<'_> {
 
     /// How the file's conventions look (quotes, semicolons, indentation) for generated code.
     pub fn style(&self) -> crate::fixer::FileStyle {
-        crate::fixer::FileStyle::detect(self.text)
+        self.style.get_or_init(|| crate::fixer::FileStyle::detect(self.text)).clone()
+    }
+
+    /// Whether the middleware protects the route this file serves. The hook for the route
+    /// table and middleware model; until they are wired in, every route is `Unknown`.
+    pub fn middleware_protection(&self) -> MiddlewareProtection {
+        MiddlewareProtection::Unknown
     }
 
     /// A diagnostic of `meta`'s rule with its default severity (configuration is applied later).

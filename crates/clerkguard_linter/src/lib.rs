@@ -17,7 +17,7 @@ mod suppression;
 mod workspace;
 
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleLevel, strip_jsonc};
-pub use context::FileContext;
+pub use context::{FileContext, MiddlewareProtection};
 pub use diagnostic::{Diagnostic, RelatedInfo, Severity};
 pub use fix::{Applicability, ApplyError, Edit, Fix, apply_edits, apply_fixes};
 pub use lint::{FileReport, SkipReason, lint_source};

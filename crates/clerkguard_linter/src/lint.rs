@@ -89,6 +89,7 @@ pub fn lint_source(
             semantics: &semantics,
             summaries,
             entries: Default::default(),
+            style: Default::default(),
         };
         for rule in registry().rules() {
             if matches!(level_of(config, rule.meta().id, rule.meta().default_enabled), RuleLevel::Off) {

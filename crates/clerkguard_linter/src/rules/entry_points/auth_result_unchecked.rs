@@ -1,3 +1,4 @@
+use crate::analysis::effects::EffectKind;
 use crate::analysis::entry_points::EntryPointKind;
 use crate::analysis::flow::{AuthDecl, AuthSource};
 use crate::fixer::{ensure_import, indent_at, line_end_after};
@@ -68,8 +69,13 @@ impl Rule for AuthResultUnchecked {
             }
             let acts = !matches!(entry.kind, EntryPointKind::Page);
             for (index, decl) in entry.facts.auth_decls.iter().enumerate() {
-                let unguarded_effect =
-                    entry.facts.effects.iter().find(|e| !e.guarded && e.unchecked_auth == Some(index)).filter(|_| acts);
+                // Reads that never use the session may be public reads; writes never are.
+                let unguarded_effect = entry
+                    .facts
+                    .effects
+                    .iter()
+                    .find(|e| !e.guarded && e.unchecked_auth == Some(index) && e.effect.kind == EffectKind::Mutation)
+                    .filter(|_| acts);
                 let message = if let Some(use_range) = decl.unchecked_use {
                     let used = ctx.source(use_range);
                     format!("`{used}` is used for data access before checking that a user is signed in")

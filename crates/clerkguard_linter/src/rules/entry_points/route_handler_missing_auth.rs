@@ -83,7 +83,7 @@ impl Rule for RouteHandlerMissingAuth {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if is_webhook_file(ctx) {
+        if is_webhook_file(ctx) || ctx.middleware_protection() == crate::MiddlewareProtection::Protected {
             return;
         }
         for entry in ctx.entries() {
