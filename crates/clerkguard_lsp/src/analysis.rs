@@ -81,16 +81,10 @@ pub fn analyse_closed(workspace: &Workspace, path: &Path, caps: &ClientCaps) -> 
             let report = workspace.lint_text(path, &text);
             note_report(&report, &mut logs);
             match &uri {
-                Some(uri) => DiagnosticConverter::new(
-                    &text,
-                    path,
-                    uri,
-                    caps.encoding,
-                    None,
-                    caps.related_information,
-                    workspace,
-                )
-                .convert_all(&report.diagnostics),
+                Some(uri) => {
+                    DiagnosticConverter::new(&text, path, uri, caps.encoding, None, caps.related_information, workspace)
+                        .convert_all(&report.diagnostics)
+                }
                 None => Vec::new(),
             }
         }

@@ -195,7 +195,11 @@ mod tests {
 
         let jsx = "return (\n  <div>\n    <Secret />\n  </div>\n);\n";
         let edit = suppression_edit(jsx, Path::new("/p.tsx"), 2, "r").unwrap();
-        assert!(apply(jsx, edit).contains("    {/* clerkguard-ignore-next-line r -- TODO: explain why this is safe */}\n    <Secret />"));
+        assert!(
+            apply(jsx, edit).contains(
+                "    {/* clerkguard-ignore-next-line r -- TODO: explain why this is safe */}\n    <Secret />"
+            )
+        );
         let edit = suppression_edit(jsx, Path::new("/p.tsx"), 1, "r").unwrap();
         assert!(apply(jsx, edit).contains("  // clerkguard-ignore-next-line r"));
     }

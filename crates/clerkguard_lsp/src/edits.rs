@@ -54,7 +54,8 @@ impl WorkspaceEditBuilder {
         for edit in edits {
             check_range(&target.text, edit.range)
                 .map_err(|()| format!("edit {:?} does not fit {}", edit.range, target.uri.as_str()))?;
-            converted.push(TextEdit { range: indexed.range(edit.range, self.encoding), new_text: edit.new_text.clone() });
+            converted
+                .push(TextEdit { range: indexed.range(edit.range, self.encoding), new_text: edit.new_text.clone() });
         }
         match self.files.iter_mut().find(|(t, _)| t.uri == target.uri) {
             Some((_, existing)) => existing.extend(converted),
@@ -73,14 +74,15 @@ impl WorkspaceEditBuilder {
                 .files
                 .into_iter()
                 .map(|(target, edits)| TextDocumentEdit {
-                    text_document: OptionalVersionedTextDocumentIdentifier {
-                        uri: target.uri,
-                        version: target.version,
-                    },
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri: target.uri, version: target.version },
                     edits: edits.into_iter().map(OneOf::Left).collect(),
                 })
                 .collect();
-            WorkspaceEdit { changes: None, document_changes: Some(DocumentChanges::Edits(edits)), change_annotations: None }
+            WorkspaceEdit {
+                changes: None,
+                document_changes: Some(DocumentChanges::Edits(edits)),
+                change_annotations: None,
+            }
         } else {
             let changes: HashMap<Uri, Vec<TextEdit>> =
                 self.files.into_iter().map(|(target, edits)| (target.uri, edits)).collect();
@@ -112,10 +114,7 @@ pub fn minimal_replacement(old: &str, new: &str) -> Option<(TextRange, String)> 
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
-    Some((
-        TextRange::new(prefix as u32, (old.len() - suffix) as u32),
-        new[prefix..new.len() - suffix].to_string(),
-    ))
+    Some((TextRange::new(prefix as u32, (old.len() - suffix) as u32), new[prefix..new.len() - suffix].to_string()))
 }
 
 #[cfg(test)]

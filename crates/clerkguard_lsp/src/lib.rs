@@ -12,6 +12,9 @@
 //! - [`serve`]`(input, output, options).await -> i32` serves any async byte streams (tests use
 //!   `tokio::io::duplex`).
 //!
+//! Malformed input (invalid JSON, a bad `Content-Length`) is answered with a JSON-RPC error
+//! and the server keeps reading (see `transport.rs`).
+//!
 //! Exit codes: `0` after `shutdown` then `exit`; `1` when `exit` (or the end of input) comes
 //! without a `shutdown` first.
 //!
@@ -48,6 +51,7 @@ mod scheduler;
 mod server;
 mod session;
 mod settings;
+mod transport;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -78,15 +82,17 @@ impl ServerOptions {
 /// Serves LSP over `input`/`output` until `exit` or the end of input. Returns the exit code.
 pub async fn serve<I, O>(input: I, output: O, options: ServerOptions) -> i32
 where
-    I: AsyncRead + Unpin,
+    I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite,
 {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let level = options.effective_log_level();
     let flag = shutdown_requested.clone();
     let (service, socket) =
-        LspService::new(move |client| server::Backend::new(Arc::new(session::Session::new(client, level, flag))));
-    Server::new(input, output, socket).serve(service).await;
+        LspService::build(move |client| server::Backend::new(Arc::new(session::Session::new(client, level, flag))))
+            .custom_method(transport::INVALID_MESSAGE_METHOD, server::Backend::invalid_message)
+            .finish();
+    Server::new(transport::sanitized(input), output, socket).serve(service).await;
     if shutdown_requested.load(Ordering::SeqCst) { 0 } else { 1 }
 }
 

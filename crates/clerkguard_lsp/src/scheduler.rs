@@ -74,7 +74,8 @@ impl Session {
             return;
         }
         let version = outcome.version;
-        let sent = self.publisher.publish_open(&uri, version, outcome.lsp, || self.doc_version(&key) == Some(version)).await;
+        let sent =
+            self.publisher.publish_open(&uri, version, outcome.lsp, || self.doc_version(&key) == Some(version)).await;
         if sent {
             if let Some(mut doc) = self.documents.get_mut(&key) {
                 doc.record_report(version, outcome.findings, outcome.parsed_cleanly);

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use tower_lsp_server::LanguageServer;
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     CodeActionParams, CodeActionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams,
@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::handlers;
 use crate::session::Session;
+use crate::transport::InvalidMessage;
 
 pub struct Backend {
     session: Arc<Session>,
@@ -21,6 +22,12 @@ pub struct Backend {
 impl Backend {
     pub fn new(session: Arc<Session>) -> Self {
         Self { session }
+    }
+
+    /// Answers a malformed incoming message (see [`crate::transport`]) with its JSON-RPC error.
+    pub async fn invalid_message(&self, params: InvalidMessage) -> Result<()> {
+        self.session.log.warn(format!("malformed message from the client: {}", params.message));
+        Err(Error { code: ErrorCode::from(params.code), message: params.message.into(), data: None })
     }
 }
 

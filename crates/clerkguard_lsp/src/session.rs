@@ -131,8 +131,7 @@ impl Session {
             "javascriptreact" => "jsx",
             _ => "js",
         });
-        let stem: String =
-            raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).take(80).collect();
+        let stem: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).take(80).collect();
         let base = self.roots().first().cloned().unwrap_or_else(std::env::temp_dir);
         (base.join(format!(".clerkguard-buffer-{stem}.{ext}")), false)
     }

@@ -84,8 +84,9 @@ impl Settings {
             None => {}
             Some((_, Some("workspace"))) => settings.scope = DiagnosticScope::Workspace,
             Some((_, Some("openFiles"))) => settings.scope = DiagnosticScope::OpenFiles,
-            Some((v, _)) => warnings
-                .push(format!("setting `diagnostics.scope` must be \"workspace\" or \"openFiles\", got {v}")),
+            Some((v, _)) => {
+                warnings.push(format!("setting `diagnostics.scope` must be \"workspace\" or \"openFiles\", got {v}"))
+            }
         }
         match object.get("configPath") {
             None | Some(Value::Null) => {}

@@ -21,11 +21,7 @@ pub async fn handle(session: &Arc<Session>, params: InitializeParams) -> Result<
         }
     }
     let roots = workspace_roots(&params);
-    session.log.info(format!(
-        "initialize: {} workspace folder(s), position encoding {:?}",
-        roots.len(),
-        caps.encoding
-    ));
+    session.log.info(format!("initialize: {} workspace folder(s), position encoding {:?}", roots.len(), caps.encoding));
     session.set_roots(roots);
     Ok(InitializeResult {
         capabilities: server_capabilities(&caps),

@@ -7,13 +7,8 @@ use tower_lsp_server::ls_types::{
 use crate::session::Session;
 
 /// Files whose changes on disk matter: sources, manifests and configuration.
-pub const WATCHED_GLOBS: [&str; 5] = [
-    "**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}",
-    "**/package.json",
-    "**/clerkguard.json",
-    "**/tsconfig.json",
-    "**/.env*",
-];
+pub const WATCHED_GLOBS: [&str; 5] =
+    ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}", "**/package.json", "**/clerkguard.json", "**/tsconfig.json", "**/.env*"];
 
 pub async fn handle(session: &Arc<Session>, _params: InitializedParams) {
     let caps = session.caps();
