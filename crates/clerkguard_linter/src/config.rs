@@ -154,10 +154,10 @@ fn build_globset(patterns: &[String]) -> Result<Option<GlobSet>, String> {
         builder.add(glob);
         // `dir` and `dir/` also ignore everything below.
         let trimmed = pattern.trim_end_matches('/');
-        if !trimmed.contains('*') {
-            if let Ok(glob) = Glob::new(&format!("{trimmed}/**")) {
-                builder.add(glob);
-            }
+        if !trimmed.contains('*')
+            && let Ok(glob) = Glob::new(&format!("{trimmed}/**"))
+        {
+            builder.add(glob);
         }
     }
     builder.build().map(Some).map_err(|e| e.to_string())

@@ -69,7 +69,8 @@ fn import_cycles_terminate() {
     write(&root, "package.json", r#"{"dependencies":{"@clerk/nextjs":"^6.30.0"}}"#);
     write(&root, "a.ts", "import { b } from './b';\nexport async function a() { return b(); }\n");
     write(&root, "b.ts", "import { a } from './a';\nexport async function b() { return a(); }\n");
-    let action = write(&root, "act.ts", "'use server';\nimport { a } from './a';\nexport async function go() { await a(); }\n");
+    let action =
+        write(&root, "act.ts", "'use server';\nimport { a } from './a';\nexport async function go() { await a(); }\n");
     let ws = Workspace::new(vec![root]);
     assert!(rules(&ws, &action).is_empty());
 }

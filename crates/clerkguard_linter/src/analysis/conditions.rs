@@ -65,15 +65,16 @@ pub fn test_polarity(test: &Expr, vars: VarKind<'_>, caller_checks: bool) -> Opt
         Expr::Call(call) => {
             let Callee::Expr(callee) = &call.callee else { return None };
             // has({ role }) / session.has(...) are false when signed out.
-            if let Expr::Ident(id) = peel(callee) {
-                if vars(&id.sym) == Some(SessionKind::Has) {
-                    return Some(Polarity::SignedInWhenTrue);
-                }
+            if let Expr::Ident(id) = peel(callee)
+                && vars(&id.sym) == Some(SessionKind::Has)
+            {
+                return Some(Polarity::SignedInWhenTrue);
             }
-            if let Some((obj, prop)) = as_member(callee) {
-                if prop == "has" && session_derived(obj, vars) {
-                    return Some(Polarity::SignedInWhenTrue);
-                }
+            if let Some((obj, prop)) = as_member(callee)
+                && prop == "has"
+                && session_derived(obj, vars)
+            {
+                return Some(Polarity::SignedInWhenTrue);
             }
             if caller_checks {
                 let names = chain_names(callee);
@@ -112,14 +113,15 @@ fn comparison_polarity(subject: &Expr, other: &Expr, vars: VarKind<'_>, caller_c
     let other = peel(other);
     // typeof userId === "string"
     if let Expr::Unary(u) = peel(subject) {
-        if u.op == UnaryOp::TypeOf && session_derived(&u.arg, vars) {
-            if let Expr::Lit(Lit::Str(s)) = other {
-                return Some(if s.value.to_string_lossy() == "undefined" {
-                    Polarity::SignedOutWhenTrue
-                } else {
-                    Polarity::SignedInWhenTrue
-                });
-            }
+        if u.op == UnaryOp::TypeOf
+            && session_derived(&u.arg, vars)
+            && let Expr::Lit(Lit::Str(s)) = other
+        {
+            return Some(if s.value.to_string_lossy() == "undefined" {
+                Polarity::SignedOutWhenTrue
+            } else {
+                Polarity::SignedInWhenTrue
+            });
         }
         return None;
     }

@@ -121,15 +121,16 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
     let root = names.first().map(|s| s.trim_end_matches("()")).unwrap_or("");
 
     // Clerk backend API: clerkClient.users.x, (await clerkClient()).users.x, client.users.x
-    if let Some(root_expr) = chain_root_expr(callee) {
-        if sem.clerk_fn_of_expr(root_expr) == Some(ClerkFn::ClerkClient) && names.len() >= 3 {
-            let kind = if last.starts_with("get") || last.starts_with("list") || last.starts_with("verify") {
-                EffectKind::Read
-            } else {
-                EffectKind::Mutation
-            };
-            return Some(Effect { kind, what });
-        }
+    if let Some(root_expr) = chain_root_expr(callee)
+        && sem.clerk_fn_of_expr(root_expr) == Some(ClerkFn::ClerkClient)
+        && names.len() >= 3
+    {
+        let kind = if last.starts_with("get") || last.starts_with("list") || last.starts_with("verify") {
+            EffectKind::Read
+        } else {
+            EffectKind::Mutation
+        };
+        return Some(Effect { kind, what });
     }
     // A Clerk backend client held in a variable: `client.users.updateUserMetadata(...)`.
     if names.len() >= 3

@@ -214,10 +214,10 @@ impl InlineServerFunctions {
 
 impl Visit for InlineServerFunctions {
     fn visit_var_declarator(&mut self, d: &clerkguard_syntax::ast::VarDeclarator) {
-        if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init) {
-            if FnRef::from_expr(init).is_some() {
-                self.pending_name = Some((name.id.sym.to_string(), range_of(&name.id)));
-            }
+        if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init)
+            && FnRef::from_expr(init).is_some()
+        {
+            self.pending_name = Some((name.id.sym.to_string(), range_of(&name.id)));
         }
         d.visit_children_with(self);
         self.pending_name = None;

@@ -217,19 +217,17 @@ impl Walk<'_, '_> {
         let summary = &mut self.facts.summary;
         summary.ensures_signed_in = self.facts.guard_seen && guarded_returns;
         let unguarded: Vec<&ReturnPoint> = self.returns.iter().filter(|r| !r.guarded).collect();
-        summary.returns = if self.returns.iter().any(|r| r.session == Some(SessionKind::AuthObject)) {
-            ReturnsSession::AuthObject
-        } else if !summary.ensures_signed_in
-            && self.returns.iter().any(|r| matches!(r.session, Some(SessionKind::User | SessionKind::UserId)))
-            && unguarded.iter().all(|r| r.nullish || matches!(r.session, Some(SessionKind::User | SessionKind::UserId)))
-        {
-            ReturnsSession::Nullable
-        } else if self.facts.guard_seen
-            && !summary.ensures_signed_in
+        let is_user = |r: &&ReturnPoint| matches!(r.session, Some(SessionKind::User | SessionKind::UserId));
+        // Returns the session user (null when signed out), or a value only after checking it.
+        let returns_user =
+            self.returns.iter().any(|r| is_user(&r)) && unguarded.iter().all(|r| r.nullish || is_user(r));
+        let null_unless_signed_in = self.facts.guard_seen
             && !unguarded.is_empty()
             && unguarded.iter().all(|r| r.nullish)
-            && self.returns.iter().any(|r| r.guarded && !r.nullish)
-        {
+            && self.returns.iter().any(|r| r.guarded && !r.nullish);
+        summary.returns = if self.returns.iter().any(|r| r.session == Some(SessionKind::AuthObject)) {
+            ReturnsSession::AuthObject
+        } else if !summary.ensures_signed_in && (returns_user || null_unless_signed_in) {
             ReturnsSession::Nullable
         } else {
             ReturnsSession::Nothing
@@ -248,7 +246,7 @@ impl Walk<'_, '_> {
                 Pat::Ident(b) => {
                     let name = b.id.sym.to_string();
                     if self.kind == EntryKind::ServerFunction {
-                        if is_identity_name(&name) && name.to_ascii_lowercase() != "user" {
+                        if is_identity_name(&name) && !name.eq_ignore_ascii_case("user") {
                             state.inputs.insert(name, range_of(&b.id));
                         } else {
                             state.input_objects.push(name);
@@ -373,10 +371,10 @@ impl Walk<'_, '_> {
                         }
                     };
                 }
-                if let Some(finalizer) = &t.finalizer {
-                    if self.block(finalizer, state) == Flow::Exits {
-                        return Flow::Exits;
-                    }
+                if let Some(finalizer) = &t.finalizer
+                    && self.block(finalizer, state) == Flow::Exits
+                {
+                    return Flow::Exits;
                 }
                 flow
             }
@@ -515,13 +513,12 @@ impl Walk<'_, '_> {
             };
             let Some((source, kind)) = source else { continue };
             // `const x = session.userId` — an alias of an existing declaration.
-            if let (AuthSource::Helper, Pat::Ident(b)) = (source, &decl.name) {
-                if let Some(root) = super::ast_util::chain_root(init_peeled) {
-                    if let Some(existing) = state.vars.get(root).cloned() {
-                        state.vars.insert(b.id.sym.to_string(), SessionVar { kind, decl: existing.decl });
-                        continue;
-                    }
-                }
+            if let (AuthSource::Helper, Pat::Ident(b)) = (source, &decl.name)
+                && let Some(root) = super::ast_util::chain_root(init_peeled)
+                && let Some(existing) = state.vars.get(root).cloned()
+            {
+                state.vars.insert(b.id.sym.to_string(), SessionVar { kind, decl: existing.decl });
+                continue;
             }
             let index = self.facts.auth_decls.len();
             let mut decl_info = AuthDecl {
@@ -678,10 +675,10 @@ impl Walk<'_, '_> {
         test.visit_with(&mut names);
         let compares_with_session = names.compares_with_session(&state.vars);
         for (name, _) in names.idents {
-            if let Some(var) = state.vars.get(&name) {
-                if let Some(decl) = self.facts.auth_decls.get_mut(var.decl) {
-                    decl.checked = true;
-                }
+            if let Some(var) = state.vars.get(&name)
+                && let Some(decl) = self.facts.auth_decls.get_mut(var.decl)
+            {
+                decl.checked = true;
             }
             // Comparing a caller-supplied id with the session's is the ownership check.
             if compares_with_session {
@@ -744,15 +741,14 @@ impl Walk<'_, '_> {
         }
         if !state.guarded {
             for (name, use_range) in &uses.idents {
-                if let Some(var) = state.vars.get(name) {
-                    if matches!(
+                if let Some(var) = state.vars.get(name)
+                    && matches!(
                         var.kind,
                         SessionKind::UserId | SessionKind::User | SessionKind::AuthObject | SessionKind::OrgField
-                    ) {
-                        if let Some(decl) = self.facts.auth_decls.get_mut(var.decl) {
-                            decl.unchecked_use.get_or_insert(*use_range);
-                        }
-                    }
+                    )
+                    && let Some(decl) = self.facts.auth_decls.get_mut(var.decl)
+                {
+                    decl.unchecked_use.get_or_insert(*use_range);
                 }
             }
         }

@@ -45,10 +45,10 @@ impl<'a> LocalFunctions<'a> {
                 }
                 Some(Decl::Var(var)) => {
                     for d in &var.decls {
-                        if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init) {
-                            if let Some(f) = FnRef::from_expr(init) {
-                                functions.insert(name.id.sym.to_string(), f);
-                            }
+                        if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init)
+                            && let Some(f) = FnRef::from_expr(init)
+                        {
+                            functions.insert(name.id.sym.to_string(), f);
                         }
                     }
                 }

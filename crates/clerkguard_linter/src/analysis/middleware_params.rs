@@ -22,16 +22,16 @@ struct Finder<'a> {
 
 impl Visit for Finder<'_> {
     fn visit_call_expr(&mut self, call: &CallExpr) {
-        if self.sem.clerk_call(&call.callee) == Some(ClerkFn::ClerkMiddleware) {
-            if let Some(first) = call.args.first() {
-                let first_param = match peel(&first.expr) {
-                    Expr::Arrow(arrow) => arrow.params.first().cloned(),
-                    Expr::Fn(f) => f.function.params.first().map(|p| p.pat.clone()),
-                    _ => None,
-                };
-                if let Some(Pat::Ident(id)) = first_param {
-                    self.names.push(id.id.sym.to_string());
-                }
+        if self.sem.clerk_call(&call.callee) == Some(ClerkFn::ClerkMiddleware)
+            && let Some(first) = call.args.first()
+        {
+            let first_param = match peel(&first.expr) {
+                Expr::Arrow(arrow) => arrow.params.first().cloned(),
+                Expr::Fn(f) => f.function.params.first().map(|p| p.pat.clone()),
+                _ => None,
+            };
+            if let Some(Pat::Ident(id)) = first_param {
+                self.names.push(id.id.sym.to_string());
             }
         }
         call.visit_children_with(self);

@@ -207,10 +207,10 @@ impl CachedLookup<'_> {
             }
         }
         for name in locals.names() {
-            if is_exported(&module, name) {
-                if let Some(summary) = locals.summary(name, &analyzer) {
-                    out.exports.insert(name.to_string(), summary);
-                }
+            if is_exported(&module, name)
+                && let Some(summary) = locals.summary(name, &analyzer)
+            {
+                out.exports.insert(name.to_string(), summary);
             }
         }
         Some(out)

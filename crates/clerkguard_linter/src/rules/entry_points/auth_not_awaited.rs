@@ -128,22 +128,22 @@ impl Visit for Finder<'_, '_> {
     }
 
     fn visit_var_declarator(&mut self, d: &VarDeclarator) {
-        if let Some(init) = &d.init {
-            if let Some((f, range)) = self.clerk_fn(init) {
-                match &d.name {
-                    Pat::Object(_) | Pat::Array(_) => {
-                        let message = format!(
-                            "`{}` returns a Promise on Clerk v6+; destructuring it gives `undefined`",
-                            Self::name_of(f)
-                        );
-                        self.report(range, message, vec![Edit::insert(range.start, "await ")], "Add `await`");
-                    }
-                    Pat::Ident(b) => {
-                        let async_edit = self.scope.make_async_edit();
-                        self.pending.insert(b.id.sym.to_string(), (range, async_edit));
-                    }
-                    _ => {}
+        if let Some(init) = &d.init
+            && let Some((f, range)) = self.clerk_fn(init)
+        {
+            match &d.name {
+                Pat::Object(_) | Pat::Array(_) => {
+                    let message = format!(
+                        "`{}` returns a Promise on Clerk v6+; destructuring it gives `undefined`",
+                        Self::name_of(f)
+                    );
+                    self.report(range, message, vec![Edit::insert(range.start, "await ")], "Add `await`");
                 }
+                Pat::Ident(b) => {
+                    let async_edit = self.scope.make_async_edit();
+                    self.pending.insert(b.id.sym.to_string(), (range, async_edit));
+                }
+                _ => {}
             }
         }
         d.visit_children_with(self);
@@ -180,43 +180,41 @@ impl Visit for Finder<'_, '_> {
                     "Add `await`",
                 );
             }
-        } else if let Expr::Ident(id) = peel(&m.obj) {
-            if !promise_method {
-                if let Some((range, async_edit)) = self.pending.remove(&*id.sym) {
-                    let message = format!(
-                        "`{}` returns a Promise on Clerk v6+; `{}.{prop}` is `undefined`",
-                        self.ctx.source(range),
-                        id.sym
-                    );
-                    let mut edits = vec![Edit::insert(range.start, "await ")];
-                    edits.extend(async_edit);
-                    let fix = Fix::safe("Add `await`", edits);
-                    self.found.push(
-                        self.ctx
-                            .diagnostic(&AuthNotAwaited::META, range, message)
-                            .with_help(
-                                "Since @clerk/nextjs v6, `auth()` and `clerkClient()` return Promises: add `await`",
-                            )
-                            .with_fix(Some(fix)),
-                    );
-                }
-                // clerkClient.users.x — the v5 singleton, gone in v6.
-                if self.ctx.semantics.clerk_fn_of_ident(&id.sym) == Some(ClerkFn::ClerkClient)
-                    && self.ctx.semantics.imports.get(&*id.sym).is_some_and(|b| b.source.starts_with("@clerk/nextjs"))
-                    && matches!(
-                        prop.as_str(),
-                        "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers"
-                    )
-                {
-                    let range = range_of(&*m.obj);
-                    let name = id.sym.to_string();
-                    self.report(
-                        range,
-                        format!("`{name}` is an async function on Clerk v6+; `{name}.{prop}` is `undefined`"),
-                        vec![Edit::replace(range, format!("(await {name}())"))],
-                        "Call and await `clerkClient()`",
-                    );
-                }
+        } else if let Expr::Ident(id) = peel(&m.obj)
+            && !promise_method
+        {
+            if let Some((range, async_edit)) = self.pending.remove(&*id.sym) {
+                let message = format!(
+                    "`{}` returns a Promise on Clerk v6+; `{}.{prop}` is `undefined`",
+                    self.ctx.source(range),
+                    id.sym
+                );
+                let mut edits = vec![Edit::insert(range.start, "await ")];
+                edits.extend(async_edit);
+                let fix = Fix::safe("Add `await`", edits);
+                self.found.push(
+                    self.ctx
+                        .diagnostic(&AuthNotAwaited::META, range, message)
+                        .with_help("Since @clerk/nextjs v6, `auth()` and `clerkClient()` return Promises: add `await`")
+                        .with_fix(Some(fix)),
+                );
+            }
+            // clerkClient.users.x — the v5 singleton, gone in v6.
+            if self.ctx.semantics.clerk_fn_of_ident(&id.sym) == Some(ClerkFn::ClerkClient)
+                && self.ctx.semantics.imports.get(&*id.sym).is_some_and(|b| b.source.starts_with("@clerk/nextjs"))
+                && matches!(
+                    prop.as_str(),
+                    "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers"
+                )
+            {
+                let range = range_of(&*m.obj);
+                let name = id.sym.to_string();
+                self.report(
+                    range,
+                    format!("`{name}` is an async function on Clerk v6+; `{name}.{prop}` is `undefined`"),
+                    vec![Edit::replace(range, format!("(await {name}())"))],
+                    "Call and await `clerkClient()`",
+                );
             }
         }
         m.visit_children_with(self);

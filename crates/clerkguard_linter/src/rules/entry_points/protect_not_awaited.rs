@@ -226,10 +226,10 @@ fn rethrows(handler: &CatchClause) -> bool {
             self.0 = true;
         }
         fn visit_call_expr(&mut self, c: &CallExpr) {
-            if let Callee::Expr(callee) = &c.callee {
-                if chain_names(callee).last().is_some_and(|n| n == "unstable_rethrow") {
-                    self.0 = true;
-                }
+            if let Callee::Expr(callee) = &c.callee
+                && chain_names(callee).last().is_some_and(|n| n == "unstable_rethrow")
+            {
+                self.0 = true;
             }
             c.visit_children_with(self);
         }
@@ -248,10 +248,10 @@ struct ProtectProbe<'c, 'a> {
 
 impl Visit for ProtectProbe<'_, '_> {
     fn visit_call_expr(&mut self, c: &CallExpr) {
-        if let Callee::Expr(callee) = &c.callee {
-            if self.ctx.semantics.is_auth_protect_callee(callee) {
-                self.found = true;
-            }
+        if let Callee::Expr(callee) = &c.callee
+            && self.ctx.semantics.is_auth_protect_callee(callee)
+        {
+            self.found = true;
         }
         c.visit_children_with(self);
     }
