@@ -1,8 +1,8 @@
 -- clerkguard for Neovim 0.7+.
 --
---   require('clerkguard').setup({ ... })     -- see M.defaults below and :help clerkguard
+--   require('clerkguard').setup({ ... })     -- options: M.defaults below
 --
--- Starts the server the way the running Neovim supports best:
+-- Docs: editors/neovim/README.md. Starts the server the way the running Neovim supports best:
 --   0.11+      vim.lsp.config('clerkguard', ...) + vim.lsp.enable('clerkguard') (uses lsp/clerkguard.lua)
 --   0.8-0.10   vim.lsp.start() from a FileType autocommand
 --   0.7        vim.lsp.start_client() + vim.lsp.buf_attach_client() (Debian 12 ships 0.7.2)
