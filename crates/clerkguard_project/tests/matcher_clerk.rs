@@ -50,7 +50,8 @@ fn is_case_insensitive() {
 #[test]
 fn without_normalization_before_the_patches() {
     let params = [RouteMatcherParam::Path("/dashboard(.*)".into())];
-    let old = ClerkRouteMatcher::new(&params, ClerkMatcherOptions { normalize_paths: false }).unwrap();
+    let old =
+        ClerkRouteMatcher::new(&params, ClerkMatcherOptions { normalize_paths: false, ..Default::default() }).unwrap();
     assert_eq!(old.matches("//dashboard/settings"), Match::No);
     assert_eq!(old.matches("/%64ashboard/settings"), Match::No);
     assert_eq!(old.matches("/dashboard/settings"), Match::Yes);
@@ -122,4 +123,13 @@ fn api_patterns() {
     let params = clerk(&["/org/:slug/settings(.*)", "/sign-in(.*)"]);
     assert_eq!(params.matching_entries("/org/acme/settings/members"), [0]);
     assert_eq!(params.matches("/org/acme/billing"), Match::No);
+}
+
+#[test]
+fn clerk_5_uses_path_to_regexp_6_2() {
+    let v5 = ClerkMatcherOptions::for_version(&semver::Version::new(5, 7, 6));
+    assert_eq!(v5.dialect, clerkguard_project::matcher::Dialect::Legacy);
+    let params = [RouteMatcherParam::Path("/:a:b".into())];
+    assert!(ClerkRouteMatcher::new(&params, v5).is_ok());
+    assert!(ClerkRouteMatcher::new(&params, ClerkMatcherOptions::default()).is_err());
 }

@@ -1,5 +1,7 @@
 //! Next.js `config.matcher` semantics: reference/clerk-nextjs.md §8.2 and §9.
 
+use semver::Version;
+
 use clerkguard_project::matcher::{
     ConditionKind, Flavour, I18nConfig, Match, NextMatcher, NextMatcherEntry, NextOptions, Pattern, RouteCondition,
 };
@@ -37,8 +39,14 @@ const SKIPS: [&str; 9] = [
     "/page.html",
 ];
 
+/// The versions the reference checked, by major.
 fn options(next_major: u64) -> NextOptions {
-    NextOptions { next_major, ..NextOptions::default() }
+    let version = match next_major {
+        14 => Version::new(14, 2, 35),
+        15 => Version::new(15, 5, 15),
+        _ => Version::new(16, 4, 6),
+    };
+    NextOptions::new(version)
 }
 
 fn next(sources: &[&str], next_major: u64) -> NextMatcher {
@@ -160,7 +168,7 @@ fn has_and_missing_make_the_match_conditional() {
 #[test]
 fn base_path_and_locales() {
     let i18n = I18nConfig { locales: vec!["en".into(), "de".into()], default_locale: Some("en".into()) };
-    let options = NextOptions { next_major: 15, base_path: "/app".into(), i18n: Some(i18n) };
+    let options = NextOptions { base_path: "/app".into(), i18n: Some(i18n), ..options(15) };
     let matcher = NextMatcher::compile(&["/dashboard".into()], &options).unwrap();
     assert_eq!(matcher.matches("/dashboard"), Match::Yes);
     assert_eq!(matcher.matches("/de/dashboard"), Match::Yes);
@@ -185,4 +193,28 @@ fn invalid_sources_are_errors() {
     for source in ["/admin/*", "/admin*", "**", "dashboard", "/(.*"] {
         assert!(NextMatcher::compile(&[source.into()], &options(15)).is_err(), "{source}");
     }
+}
+
+#[test]
+fn next_14_trailing_parameter_swallows_the_json_group() {
+    // Next 14 appends `(.json)?`, which path-to-regexp reads as the pattern of a trailing `:id`.
+    let next14 = next(&["/users/:id"], 14);
+    assert_eq!(next14.matches("/users/42"), Match::No);
+    assert_eq!(next14.matches("/users"), Match::Yes);
+    let next15 = next(&["/users/:id"], 15);
+    assert_eq!(next15.matches("/users/42"), Match::Yes);
+}
+
+#[test]
+fn rsc_variants_follow_the_cve_fix_versions() {
+    let rsc = |v: Version| {
+        let matcher = NextMatcher::compile(&["/dashboard".into()], &NextOptions::new(v)).unwrap();
+        matcher.matches("/dashboard.rsc") == Match::Yes
+    };
+    assert!(!rsc(Version::new(15, 5, 15)));
+    assert!(rsc(Version::new(15, 5, 16)));
+    assert!(!rsc(Version::new(16, 2, 4)));
+    assert!(rsc(Version::new(16, 2, 5)));
+    let root = NextMatcher::compile(&["/".into()], &options(16)).unwrap();
+    assert_eq!(root.matches("/index.rsc"), Match::Yes);
 }

@@ -171,7 +171,7 @@ fn pages_api_route_against_matchers() {
     assert_eq!(route.url_pattern, "/api/admin/do-thing");
     assert_eq!(route.samples, ["/api/admin/do-thing"]);
 
-    let options = RouteOptions::default().next_options(15);
+    let options = RouteOptions::default().next_options(&semver::Version::new(15, 5, 15));
     let default: Vec<NextMatcherEntry> = [
         r"/((?!_next|[^?]*\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)",
         "/(api|trpc)(.*)",

@@ -4,6 +4,7 @@ use semver::Version;
 use thiserror::Error;
 
 use super::Match;
+use super::path_to_regexp::Dialect;
 use super::pattern::{CompiledPattern, Flavour, MatcherError, Pattern};
 
 /// One argument element of `createRouteMatcher`.
@@ -24,11 +25,13 @@ pub struct ClerkMatcherOptions {
     /// Normalize the pathname before matching (`decodeURI` once, collapse `//+`): v7 and the
     /// GHSA-vqx2-fgx2-5wq9 patches 5.7.6 / 6.39.2 / 7.2.1.
     pub normalize_paths: bool,
+    /// Clerk 5 depends on path-to-regexp 6.2 (`Legacy`); 6 and later vendor 6.3.
+    pub dialect: Dialect,
 }
 
 impl Default for ClerkMatcherOptions {
     fn default() -> Self {
-        Self { normalize_paths: true }
+        Self { normalize_paths: true, dialect: Dialect::V6_3 }
     }
 }
 
@@ -42,7 +45,8 @@ impl ClerkMatcherOptions {
             7 => at_least(7, 2, 1),
             major => major > 7,
         };
-        Self { normalize_paths }
+        let dialect = if version.major < 6 { Dialect::Legacy } else { Dialect::V6_3 };
+        Self { normalize_paths, dialect }
     }
 }
 
@@ -70,7 +74,9 @@ impl ClerkRouteMatcher {
         for (index, param) in params.iter().enumerate() {
             let pattern = match param {
                 RouteMatcherParam::Path(path) if path.is_empty() => continue,
-                RouteMatcherParam::Path(path) => Pattern::compile(path, Flavour::Clerk),
+                RouteMatcherParam::Path(path) => {
+                    Pattern::compile(path, Flavour::PathToRegexp { sensitive: false, dialect: options.dialect })
+                }
                 RouteMatcherParam::RegExp { source, flags } => Pattern::compile_regexp(source, flags),
                 RouteMatcherParam::Function => {
                     has_function = true;

@@ -21,7 +21,7 @@ mod samples;
 pub use clerk::{ClerkMatcherOptions, ClerkRouteMatcher, MalformedPath, RouteMatcherParam, decode_uri, normalize_path};
 pub use js_regex::{JsRegexError, TranslatedRegex, translate as translate_js_regex};
 pub use next::{ConditionKind, I18nConfig, NextMatcher, NextMatcherEntry, NextOptions, RouteCondition};
-pub use path_to_regexp::{Key, KeyName, PathSyntaxError, Token};
+pub use path_to_regexp::{Dialect, Key, KeyName, PathSyntaxError, Token};
 pub use pattern::{CompiledPattern, Flavour, MatcherError, Pattern, PatternError};
 pub use samples::{SAMPLE_SUBPATH, route_samples};
 

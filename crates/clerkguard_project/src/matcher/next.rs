@@ -1,13 +1,16 @@
 //! Next.js `config.matcher` semantics (`getMiddlewareMatchers` + the runtime route matcher).
 
+use semver::Version;
+
 use super::Match;
+use super::path_to_regexp::Dialect;
 use super::pattern::{CompiledPattern, Flavour, MatcherError, Pattern};
 
 /// The app settings that change how Next.js compiles and tests matcher sources.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NextOptions {
-    /// Major version of `next`: 16 and later also match `.rsc` and segment-prefetch URLs.
-    pub next_major: u64,
+    /// The installed `next`: decides the path-to-regexp release and the suffixes matched.
+    pub next_version: Version,
     /// `basePath` from next.config (`""` when unset).
     pub base_path: String,
     /// `i18n` from next.config (Pages Router internationalized routing).
@@ -15,8 +18,9 @@ pub struct NextOptions {
 }
 
 impl Default for NextOptions {
+    /// Next.js 15.5.15, the last 15.x before `.rsc` variants were matched.
     fn default() -> Self {
-        Self { next_major: 15, base_path: String::new(), i18n: None }
+        Self::new(Version::new(15, 5, 15))
     }
 }
 
@@ -38,6 +42,23 @@ impl I18nConfig {
 }
 
 impl NextOptions {
+    /// Options for a `next` version, without `basePath` or i18n.
+    pub fn new(next_version: Version) -> Self {
+        Self { next_version, base_path: String::new(), i18n: None }
+    }
+
+    /// Next.js 14 vendors path-to-regexp 6.1; 15 and later 6.3.
+    pub fn dialect(&self) -> Dialect {
+        if self.next_version.major < 15 { Dialect::Legacy } else { Dialect::V6_3 }
+    }
+
+    /// Whether matchers also cover App Router transport URLs (`.rsc`, segment prefetches):
+    /// the CVE-2026-44575 fix, 15.5.16 and 16.2.5.
+    pub fn matches_rsc_variants(&self) -> bool {
+        let v = &self.next_version;
+        (v.major == 15 && *v >= Version::new(15, 5, 16)) || *v >= Version::new(16, 2, 5)
+    }
+
     /// The string Next.js really compiles for a matcher `source` (`getMiddlewareMatchers`).
     pub fn wrap_source(&self, source: &str, locale: bool) -> String {
         let is_root = source == "/";
@@ -45,11 +66,16 @@ impl NextOptions {
         if self.i18n.as_ref().is_some_and(|i| !i.locales.is_empty()) && locale {
             wrapped = format!("/:nextInternalLocale((?!_next/)[^/.]{{1,}}){}", if is_root { "" } else { source });
         }
+        let transport = r"\.rsc|\.segments/.+\.segment\.rsc";
         let suffix = if is_root {
             let json = if self.i18n.is_some() { r"|\.json|" } else { "" };
-            format!(r"({json}/?index|/?index\.json)?")
-        } else if self.next_major >= 16 {
-            r"{(\.json|\.rsc|\.segments\/.+\.segment\.rsc)}?".to_string()
+            let rsc = if self.matches_rsc_variants() { format!("|/?index(?:{transport})") } else { String::new() };
+            format!(r"({json}/?index|/?index\.json{rsc})?")
+        } else if self.matches_rsc_variants() {
+            format!(r"{{(\.json|{transport})}}?")
+        } else if self.dialect() == Dialect::Legacy {
+            // Next.js 14: unescaped dot, and a trailing `:param` takes this group as its pattern.
+            "(.json)?".to_string()
         } else {
             r"{(\.json)}?".to_string()
         };
@@ -57,11 +83,13 @@ impl NextOptions {
     }
 
     /// The pathname Next.js tests for an app path: `basePath`, then (for `/_next/data/<build>`
-    /// requests) the data prefix, then the default locale when the path has none.
+    /// requests) the data prefix, then the default locale when the path has none (other
+    /// `/_next/` paths are never localized).
     pub fn request_pathname(&self, app_path: &str) -> String {
         let (data_prefix, rest) = split_data_prefix(app_path);
         let mut rest = rest.to_string();
-        if let Some(i18n) = self.i18n.as_ref().filter(|i| !i.locales.is_empty()) {
+        let internal = data_prefix.is_empty() && rest.starts_with("/_next/");
+        if let Some(i18n) = self.i18n.as_ref().filter(|i| !i.locales.is_empty() && !internal) {
             let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
             if !i18n.is_locale(first) {
                 let tail = if rest == "/" { "" } else { rest.as_str() };
@@ -204,7 +232,7 @@ mod tests {
     #[test]
     fn adds_base_path_data_prefix_and_locale() {
         let options = NextOptions {
-            next_major: 15,
+            next_version: Version::new(15, 5, 15),
             base_path: "/docs".into(),
             i18n: Some(I18nConfig { locales: vec!["en".into(), "fr".into()], default_locale: Some("en".into()) }),
         };
@@ -212,5 +240,6 @@ mod tests {
         assert_eq!(options.request_pathname("/a/b"), "/docs/en/a/b");
         assert_eq!(options.request_pathname("/fr/a"), "/docs/fr/a");
         assert_eq!(options.request_pathname("/_next/data/build/a.json"), "/docs/_next/data/build/en/a.json");
+        assert_eq!(options.request_pathname("/_next/static/x.js"), "/docs/_next/static/x.js");
     }
 }

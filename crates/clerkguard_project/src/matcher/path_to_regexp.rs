@@ -1,5 +1,8 @@
-//! A port of path-to-regexp 6.3 (`lexer` → `parse` → `tokensToRegexp`), the version Clerk vendors
+//! A port of path-to-regexp 6 (`lexer` → `parse` → `tokensToRegexp`), the version Clerk vendors
 //! and Next.js compiles `config.matcher` with.
+//!
+//! Two dialects: 6.3 (Clerk >= 6, Next.js >= 15) added backtracking protection to the default
+//! parameter pattern and two validation errors; 6.1/6.2 (Next.js 14, Clerk 5) lack them.
 //!
 //! The output is the *JavaScript* regular-expression source path-to-regexp would build, so it can
 //! be shown to users and compared with what Node prints; [`super::js_regex`] turns it into a
@@ -33,6 +36,16 @@ pub enum PathSyntaxError {
     MissingTextBetweenParameters(String),
     #[error("Can not repeat \"{0}\" without a prefix and suffix")]
     RepeatWithoutPrefixOrSuffix(String),
+}
+
+/// Which path-to-regexp 6 release to follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// 6.1 / 6.2: default parameter pattern `[^\/#\?]+?`; repeats without prefix allowed.
+    Legacy,
+    /// 6.3: the default pattern excludes the preceding text, and `/:a:b` and `(.*)*` are errors.
+    #[default]
+    V6_3,
 }
 
 /// Lexer token kinds, named as path-to-regexp names them in its errors.
@@ -215,7 +228,12 @@ pub enum Token {
 
 /// Parses `path` as path-to-regexp 6.3 does with default options.
 pub fn parse(path: &str) -> Result<Vec<Token>, PathSyntaxError> {
-    Parser { tokens: lexer(path)?, i: 0, result: Vec::new(), delimiter: DEFAULT_DELIMITER }.run()
+    parse_with(path, Dialect::V6_3)
+}
+
+/// Parses `path` as the given path-to-regexp release does with default options.
+pub fn parse_with(path: &str, dialect: Dialect) -> Result<Vec<Token>, PathSyntaxError> {
+    Parser { tokens: lexer(path)?, i: 0, result: Vec::new(), delimiter: DEFAULT_DELIMITER, dialect }.run()
 }
 
 struct Parser {
@@ -223,6 +241,7 @@ struct Parser {
     i: usize,
     result: Vec<Token>,
     delimiter: &'static str,
+    dialect: Dialect,
 }
 
 impl Parser {
@@ -326,6 +345,10 @@ impl Parser {
 
     /// The default parameter pattern; 6.3's backtracking protection excludes the preceding text.
     fn safe_pattern(&self, prefix: &str) -> Result<String, PathSyntaxError> {
+        let delimiter = escape_string(self.delimiter);
+        if self.dialect == Dialect::Legacy {
+            return Ok(format!("[^{delimiter}]+?"));
+        }
         let prev = self.result.last();
         let prev_text = if !prefix.is_empty() {
             prefix
@@ -338,7 +361,6 @@ impl Parser {
         if let (Some(Token::Key(prev)), true) = (prev, prev_text.is_empty()) {
             return Err(PathSyntaxError::MissingTextBetweenParameters(prev.name.to_string()));
         }
-        let delimiter = escape_string(self.delimiter);
         if prev_text.is_empty() || self.delimiter.chars().any(|c| prev_text.contains(c)) {
             Ok(format!("[^{delimiter}]+?"))
         } else {
@@ -359,9 +381,14 @@ pub fn escape_string(text: &str) -> String {
     out
 }
 
-/// `tokensToRegexp` with `start: true`, `end: true`, `strict: false`, `delimiter: "/#?"`:
+/// `tokensToRegexp` (6.3) with `start: true`, `end: true`, `strict: false`, `delimiter: "/#?"`:
 /// the JavaScript source of the regular expression (flags are up to the caller).
 pub fn tokens_to_regexp(tokens: &[Token]) -> Result<String, PathSyntaxError> {
+    tokens_to_regexp_with(tokens, Dialect::V6_3)
+}
+
+/// `tokensToRegexp` of the given release, default options.
+pub fn tokens_to_regexp_with(tokens: &[Token], dialect: Dialect) -> Result<String, PathSyntaxError> {
     let delimiter_re = format!("[{}]", escape_string(DEFAULT_DELIMITER));
     let mut route = String::from("^");
     for token in tokens {
@@ -383,7 +410,7 @@ pub fn tokens_to_regexp(tokens: &[Token]) -> Result<String, PathSyntaxError> {
                     } else {
                         route.push_str(&format!("(?:{prefix}({pattern}){suffix}){modifier}"));
                     }
-                } else if key.repeats() {
+                } else if key.repeats() && dialect == Dialect::V6_3 {
                     return Err(PathSyntaxError::RepeatWithoutPrefixOrSuffix(key.name.to_string()));
                 } else {
                     route.push_str(&format!("({pattern}){modifier}"));
@@ -399,6 +426,28 @@ pub fn tokens_to_regexp(tokens: &[Token]) -> Result<String, PathSyntaxError> {
 /// `pathToRegexp(path)` with default options: parse, then build the JavaScript source.
 pub fn path_to_regexp_source(path: &str) -> Result<String, PathSyntaxError> {
     tokens_to_regexp(&parse(path)?)
+}
+
+/// Next.js's `tryToParsePath` (15+): when 6.3 rejects a repeated parameter without prefix or
+/// suffix, it gives such parameters a `/` prefix and tries again. Next.js 14 used 6.1.
+pub fn next_path_to_regexp_source(path: &str, dialect: Dialect) -> Result<String, PathSyntaxError> {
+    let tokens = parse_with(path, dialect)?;
+    match tokens_to_regexp_with(&tokens, dialect) {
+        Err(PathSyntaxError::RepeatWithoutPrefixOrSuffix(_)) => {
+            let normalized: Vec<Token> = tokens
+                .into_iter()
+                .map(|token| match token {
+                    Token::Key(mut key) if key.repeats() && key.prefix.is_empty() && key.suffix.is_empty() => {
+                        key.prefix = "/".into();
+                        Token::Key(key)
+                    }
+                    other => other,
+                })
+                .collect();
+            tokens_to_regexp_with(&normalized, dialect)
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -435,5 +484,16 @@ mod tests {
         assert_eq!(src("/:a:b"), "ERR Must have text between two parameters, missing text after \"a\"");
         assert_eq!(src("/{a"), "ERR Unexpected END at 3, expected CLOSE");
         assert_eq!(src("(.*)*"), "ERR Can not repeat \"0\" without a prefix and suffix");
+    }
+
+    #[test]
+    fn legacy_dialect_and_next_normalization() {
+        let legacy = |p: &str| tokens_to_regexp_with(&parse_with(p, Dialect::Legacy).unwrap(), Dialect::Legacy);
+        assert_eq!(legacy("/:a:b").unwrap(), r"^(?:\/([^\/#\?]+?))([^\/#\?]+?)[\/#\?]?$");
+        assert_eq!(legacy("(.*)*").unwrap(), r"^(.*)*[\/#\?]?$");
+        assert_eq!(
+            next_path_to_regexp_source("/a(.*)*", Dialect::V6_3).unwrap(),
+            r"^\/a(?:\/((?:.*)(?:\/(?:.*))*))?[\/#\?]?$"
+        );
     }
 }

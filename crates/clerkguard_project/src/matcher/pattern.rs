@@ -5,7 +5,7 @@ use thiserror::Error;
 
 use super::js_regex::{self, JsRegexError};
 use super::next::NextOptions;
-use super::path_to_regexp::{self, PathSyntaxError, Token};
+use super::path_to_regexp::{self, Dialect, PathSyntaxError, Token};
 
 /// Next.js rejects longer matcher sources.
 const MAX_NEXT_SOURCE_LEN: usize = 4096;
@@ -53,10 +53,14 @@ pub enum Flavour {
     /// A `createRouteMatcher` string: `pathToRegexp(pattern)` with default options, so
     /// case-insensitive, matched against the pathname as is.
     Clerk,
+    /// Plain `pathToRegexp(pattern, keys, { sensitive })` of a given release, other options at
+    /// their defaults. `Clerk` is `{ sensitive: false, dialect: V6_3 }`; Clerk 5 used 6.2
+    /// (`Legacy`).
+    PathToRegexp { sensitive: bool, dialect: Dialect },
     /// A Next.js `config.matcher` source: case-sensitive, wrapped with the `_next/data` prefix,
-    /// the `.json` (Next < 16) or `.json`/`.rsc`/segment-prefetch (Next >= 16) suffix, the
-    /// locale parameter (when the app has i18n and the entry does not set `locale: false`) and
-    /// `basePath`.
+    /// the `.json` suffix (plus `.rsc` and segment-prefetch suffixes on versions with the
+    /// CVE-2026-44575 fix), the locale parameter (when the app has i18n and the entry does not
+    /// set `locale: false`) and `basePath`.
     Next { options: NextOptions, locale: bool },
 }
 
@@ -67,22 +71,16 @@ impl Pattern {
     /// Compiles a path-to-regexp string the way `flavour` does.
     pub fn compile(source: &str, flavour: Flavour) -> Result<CompiledPattern, PatternError> {
         let invalid = |error| PatternError::InvalidPath { pattern: source.to_string(), error };
-        let tokens = path_to_regexp::parse(source).map_err(invalid)?;
-        match flavour {
-            Flavour::Clerk => {
-                let js_source = regexp_source(&path_to_regexp::tokens_to_regexp(&tokens).map_err(invalid)?);
-                let regex = compile_js(&js_source, "i")?;
-                Ok(CompiledPattern {
-                    source: source.to_string(),
-                    kind: PatternKind::Path { tokens },
-                    js_source,
-                    js_flags: "i".into(),
-                    regex,
-                    notes: Vec::new(),
-                    next: None,
-                })
-            }
-            Flavour::Next { options, locale } => {
+        let (sensitive, dialect, next) = match flavour {
+            Flavour::Clerk => (false, Dialect::V6_3, None),
+            Flavour::PathToRegexp { sensitive, dialect } => (sensitive, dialect, None),
+            Flavour::Next { options, locale } => (true, options.dialect(), Some((options, locale))),
+        };
+        let tokens = path_to_regexp::parse_with(source, dialect).map_err(invalid)?;
+        let flags = if sensitive { "" } else { "i" };
+        let (js_route, next) = match next {
+            None => (path_to_regexp::tokens_to_regexp_with(&tokens, dialect).map_err(invalid)?, None),
+            Some((options, locale)) => {
                 if !source.starts_with('/') {
                     return Err(PatternError::SourceNotAbsolute(source.to_string()));
                 }
@@ -90,21 +88,22 @@ impl Pattern {
                     return Err(PatternError::SourceTooLong);
                 }
                 // Next.js validates the source, then wraps it and compiles the wrapped string.
-                path_to_regexp::tokens_to_regexp(&tokens).map_err(invalid)?;
+                path_to_regexp::next_path_to_regexp_source(source, dialect).map_err(invalid)?;
                 let wrapped = options.wrap_source(source, locale);
-                let js_source = regexp_source(&path_to_regexp::path_to_regexp_source(&wrapped).map_err(invalid)?);
-                let regex = compile_js(&js_source, "")?;
-                Ok(CompiledPattern {
-                    source: source.to_string(),
-                    kind: PatternKind::Path { tokens },
-                    js_source,
-                    js_flags: String::new(),
-                    regex,
-                    notes: Vec::new(),
-                    next: Some(options),
-                })
+                (path_to_regexp::next_path_to_regexp_source(&wrapped, dialect).map_err(invalid)?, Some(options))
             }
-        }
+        };
+        let js_source = regexp_source(&js_route);
+        let regex = compile_js(&js_source, flags)?;
+        Ok(CompiledPattern {
+            source: source.to_string(),
+            kind: PatternKind::Path { tokens },
+            js_source,
+            js_flags: flags.into(),
+            regex,
+            notes: Vec::new(),
+            next,
+        })
     }
 
     /// Compiles a JavaScript RegExp (`/source/flags`) used as-is: `.test(pathname)`, unanchored.

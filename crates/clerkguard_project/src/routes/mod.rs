@@ -10,6 +10,8 @@ mod pages_router;
 
 use std::path::{Path, PathBuf};
 
+use semver::Version;
+
 pub use next_config::NextConfig;
 
 use crate::matcher::{I18nConfig, NextOptions, route_samples};
@@ -93,13 +95,13 @@ impl RouteOptions {
         options
     }
 
-    /// The matcher options for this app on a given `next` major version.
-    pub fn next_options(&self, next_major: u64) -> NextOptions {
+    /// The matcher options for this app on a given `next` version.
+    pub fn next_options(&self, next_version: &Version) -> NextOptions {
         let i18n = (!self.i18n_locales.is_empty()).then(|| I18nConfig {
             locales: self.i18n_locales.clone(),
             default_locale: self.i18n_default_locale.clone(),
         });
-        NextOptions { next_major, base_path: self.base_path.clone(), i18n }
+        NextOptions { next_version: next_version.clone(), base_path: self.base_path.clone(), i18n }
     }
 
     /// Splits `name` into (stem, extension) when it ends in one of the page extensions,
