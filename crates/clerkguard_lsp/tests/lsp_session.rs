@@ -142,9 +142,9 @@ async fn positions_in(utf8: bool) {
     assert_eq!(d["range"]["start"], json!({ "line": 0, "character": expected }));
 
     // Replace the rule name `foo` with `bar` through a range in the negotiated encoding.
-    let foo = NON_ASCII.find("foo").unwrap();
+    let rule_at = NON_ASCII.find("foo").unwrap();
     let col = |byte: usize| if utf8 { byte } else { NON_ASCII[..byte].encode_utf16().count() } as u32;
-    client.change(&uri, 2, json!([{ "range": range(0, col(foo), 0, col(foo + 3)), "text": "bar" }])).await;
+    client.change(&uri, 2, json!([{ "range": range(0, col(rule_at), 0, col(rule_at + 3)), "text": "bar" }])).await;
     let published = client.diagnostics_for_version(&uri, 2).await;
     let message = published["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.contains("bar") && !message.contains("foo"), "{message}");

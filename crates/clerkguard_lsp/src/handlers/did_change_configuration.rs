@@ -9,9 +9,9 @@ use crate::settings::Settings;
 /// Settings pushed by the client; an empty payload from a client that supports
 /// `workspace/configuration` means "ask me".
 pub async fn handle(session: &Arc<Session>, params: DidChangeConfigurationParams) {
-    if apply_settings(session, &params.settings) {
-        session.refresh_all().await;
-    } else if session.caps().configuration && pull_configuration(session).await {
+    let changed = apply_settings(session, &params.settings)
+        || (session.caps().configuration && pull_configuration(session).await);
+    if changed {
         session.refresh_all().await;
     }
 }

@@ -10,16 +10,21 @@ use crate::session::Session;
 pub const WATCHED_GLOBS: [&str; 5] =
     ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}", "**/package.json", "**/clerkguard.json", "**/tsconfig.json", "**/.env*"];
 
+/// Runs in a task of its own: the requests to the client must not hold up message handling
+/// if the client is slow to answer.
 pub async fn handle(session: &Arc<Session>, _params: InitializedParams) {
-    let caps = session.caps();
-    if caps.dynamic_watchers {
-        register_watchers(session).await;
-    }
-    if caps.configuration {
-        super::did_change_configuration::pull_configuration(session).await;
-    }
     let session = session.clone();
-    tokio::spawn(async move { session.rescan_workspace().await });
+    tokio::spawn(async move {
+        let caps = session.caps();
+        if caps.dynamic_watchers {
+            register_watchers(&session).await;
+        }
+        if caps.configuration && super::did_change_configuration::pull_configuration(&session).await {
+            session.refresh_all().await;
+        } else {
+            session.rescan_workspace().await;
+        }
+    });
 }
 
 async fn register_watchers(session: &Arc<Session>) {
