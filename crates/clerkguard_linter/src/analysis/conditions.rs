@@ -22,19 +22,27 @@ impl Polarity {
     }
 }
 
-type VarKind<'a> = &'a dyn Fn(&str) -> Option<SessionKind>;
+/// What conditions need to know about the code around them.
+pub trait ConditionEnv {
+    fn var_kind(&self, name: &str) -> Option<SessionKind>;
+    /// Whether calling `callee` returns a value that is truthy only for a signed-in caller.
+    fn is_signed_in_predicate(&self, callee: &Expr) -> bool;
+    /// Whether shared-secret and signature checks count (route handlers: webhooks, cron jobs).
+    fn caller_checks(&self) -> bool;
+}
 
-/// The polarity of `test` given the session variables in scope. `caller_checks` also accepts
-/// shared-secret and signature checks (route handlers: webhooks, cron jobs).
-pub fn test_polarity(test: &Expr, vars: VarKind<'_>, caller_checks: bool) -> Option<Polarity> {
+type VarKind<'a> = &'a dyn ConditionEnv;
+
+/// The polarity of `test` given the session variables and helpers in scope.
+pub fn test_polarity(test: &Expr, vars: VarKind<'_>) -> Option<Polarity> {
+    let caller_checks = vars.caller_checks();
     let test = peel(test);
     match test {
-        Expr::Unary(u) if u.op == UnaryOp::Bang => test_polarity(&u.arg, vars, caller_checks).map(Polarity::flip),
-        Expr::Await(a) => test_polarity(&a.arg, vars, caller_checks),
+        Expr::Unary(u) if u.op == UnaryOp::Bang => test_polarity(&u.arg, vars).map(Polarity::flip),
+        Expr::Await(a) => test_polarity(&a.arg, vars),
         Expr::Bin(bin) => match bin.op {
             BinaryOp::LogicalOr => {
-                let (l, r) =
-                    (test_polarity(&bin.left, vars, caller_checks), test_polarity(&bin.right, vars, caller_checks));
+                let (l, r) = (test_polarity(&bin.left, vars), test_polarity(&bin.right, vars));
                 if l == Some(Polarity::SignedOutWhenTrue) || r == Some(Polarity::SignedOutWhenTrue) {
                     Some(Polarity::SignedOutWhenTrue)
                 } else if l == Some(Polarity::SignedInWhenTrue) && r == Some(Polarity::SignedInWhenTrue) {
@@ -44,8 +52,7 @@ pub fn test_polarity(test: &Expr, vars: VarKind<'_>, caller_checks: bool) -> Opt
                 }
             }
             BinaryOp::LogicalAnd => {
-                let (l, r) =
-                    (test_polarity(&bin.left, vars, caller_checks), test_polarity(&bin.right, vars, caller_checks));
+                let (l, r) = (test_polarity(&bin.left, vars), test_polarity(&bin.right, vars));
                 if l == Some(Polarity::SignedInWhenTrue) || r == Some(Polarity::SignedInWhenTrue) {
                     Some(Polarity::SignedInWhenTrue)
                 } else if l == Some(Polarity::SignedOutWhenTrue) && r == Some(Polarity::SignedOutWhenTrue) {
@@ -66,7 +73,7 @@ pub fn test_polarity(test: &Expr, vars: VarKind<'_>, caller_checks: bool) -> Opt
             let Callee::Expr(callee) = &call.callee else { return None };
             // has({ role }) / session.has(...) are false when signed out.
             if let Expr::Ident(id) = peel(callee)
-                && vars(&id.sym) == Some(SessionKind::Has)
+                && vars.var_kind(&id.sym) == Some(SessionKind::Has)
             {
                 return Some(Polarity::SignedInWhenTrue);
             }
@@ -74,6 +81,9 @@ pub fn test_polarity(test: &Expr, vars: VarKind<'_>, caller_checks: bool) -> Opt
                 && prop == "has"
                 && session_derived(obj, vars)
             {
+                return Some(Polarity::SignedInWhenTrue);
+            }
+            if vars.is_signed_in_predicate(callee) {
                 return Some(Polarity::SignedInWhenTrue);
             }
             if caller_checks {
@@ -93,7 +103,7 @@ pub fn test_polarity(test: &Expr, vars: VarKind<'_>, caller_checks: bool) -> Opt
 /// always truthy, so testing it says nothing).
 fn session_truthiness(expr: &Expr, vars: VarKind<'_>) -> Option<Polarity> {
     match peel(expr) {
-        Expr::Ident(id) => match vars(&id.sym)? {
+        Expr::Ident(id) => match vars.var_kind(&id.sym)? {
             SessionKind::AuthObject | SessionKind::Has => None,
             _ => Some(Polarity::SignedInWhenTrue),
         },
@@ -105,7 +115,7 @@ fn session_truthiness(expr: &Expr, vars: VarKind<'_>) -> Option<Polarity> {
 }
 
 fn session_derived(expr: &Expr, vars: VarKind<'_>) -> bool {
-    chain_root(expr).is_some_and(|root| vars(root).is_some())
+    chain_root(expr).is_some_and(|root| vars.var_kind(root).is_some())
 }
 
 /// Polarity of `subject == other` when true.

@@ -15,7 +15,7 @@ use clerkguard_syntax::visit::{Visit, VisitWith};
 
 use super::ast_util::{as_member, chain_names, is_identity_name, peel, prop_name, range_of};
 use super::clerk_api::ClerkFn;
-use super::conditions::{Polarity, test_polarity};
+use super::conditions::{ConditionEnv, Polarity, test_polarity};
 use super::effects::{Effect, EffectKind, call_effect, tagged_template_effect};
 use super::functions::{FnBody, FnRef};
 use super::locals::LocalFunctions;
@@ -141,8 +141,33 @@ enum Flow {
 
 struct ReturnPoint {
     guarded: bool,
+    /// `return;`, `null`, `undefined`, `false`.
     nullish: bool,
     session: Option<SessionKind>,
+    /// The returned value is truthy only for a signed-in caller (`has(...)`, `true` after a guard).
+    signed_in_predicate: bool,
+}
+
+/// The condition environment of a point in the walk.
+struct Env<'s, 'a, 'b> {
+    an: &'s Analyzer<'a>,
+    state: &'s State,
+    caller_checks: bool,
+    _walk: std::marker::PhantomData<&'b ()>,
+}
+
+impl ConditionEnv for Env<'_, '_, '_> {
+    fn var_kind(&self, name: &str) -> Option<SessionKind> {
+        self.state.vars.get(name).map(|v| v.kind)
+    }
+
+    fn is_signed_in_predicate(&self, callee: &Expr) -> bool {
+        self.an.summary_of_callee(callee).is_some_and(|s| s.returns == ReturnsSession::SignedInPredicate)
+    }
+
+    fn caller_checks(&self) -> bool {
+        self.caller_checks
+    }
 }
 
 pub struct Analyzer<'a> {
@@ -168,9 +193,17 @@ impl<'a> Analyzer<'a> {
             None => Flow::FallsThrough,
         };
         if flow == Flow::FallsThrough {
-            walk.returns.push(ReturnPoint { guarded: state.guarded, nullish: true, session: None });
+            walk.returns.push(ReturnPoint {
+                guarded: state.guarded,
+                nullish: true,
+                session: None,
+                signed_in_predicate: false,
+            });
         }
-        walk.finish()
+        let never_returns = flow == Flow::Exits && walk.returns.is_empty();
+        let mut facts = walk.finish();
+        facts.summary.never_returns = never_returns;
+        facts
     }
 
     /// The summary of a called function, local or imported.
@@ -211,7 +244,7 @@ struct Walk<'a, 'b> {
     returns: Vec<ReturnPoint>,
 }
 
-impl Walk<'_, '_> {
+impl<'a, 'b> Walk<'a, 'b> {
     fn finish(mut self) -> FunctionFacts {
         let guarded_returns = self.returns.iter().all(|r| r.guarded);
         let summary = &mut self.facts.summary;
@@ -225,8 +258,12 @@ impl Walk<'_, '_> {
             && !unguarded.is_empty()
             && unguarded.iter().all(|r| r.nullish)
             && self.returns.iter().any(|r| r.guarded && !r.nullish);
+        let predicate = self.returns.iter().any(|r| r.signed_in_predicate)
+            && self.returns.iter().all(|r| r.signed_in_predicate || (r.nullish && r.session.is_none()));
         summary.returns = if self.returns.iter().any(|r| r.session == Some(SessionKind::AuthObject)) {
             ReturnsSession::AuthObject
+        } else if predicate {
+            ReturnsSession::SignedInPredicate
         } else if !summary.ensures_signed_in && (returns_user || null_unless_signed_in) {
             ReturnsSession::Nullable
         } else {
@@ -299,7 +336,11 @@ impl Walk<'_, '_> {
             Stmt::Block(b) => self.block(b, state),
             Stmt::Expr(e) => {
                 self.expr(&e.expr, state);
-                if expr_never_returns(&e.expr) { Flow::Exits } else { Flow::FallsThrough }
+                if expr_never_returns(&e.expr) || self.calls_never_returning_helper(&e.expr) {
+                    Flow::Exits
+                } else {
+                    Flow::FallsThrough
+                }
             }
             Stmt::Decl(Decl::Var(var)) => {
                 self.var_decl(var, range_of(stmt), state);
@@ -319,11 +360,7 @@ impl Walk<'_, '_> {
             }
             Stmt::If(if_stmt) => {
                 self.expr(&if_stmt.test, state);
-                let polarity = test_polarity(
-                    &if_stmt.test,
-                    &|name| state.vars.get(name).map(|v| v.kind),
-                    self.allows_caller_checks(),
-                );
+                let polarity = test_polarity(&if_stmt.test, &self.env(state));
                 if polarity.is_some() {
                     self.mark_checked(&if_stmt.test, state);
                 }
@@ -429,6 +466,17 @@ impl Walk<'_, '_> {
         }
     }
 
+    /// `throwUnauthorized()` — a helper that always throws or redirects.
+    fn calls_never_returning_helper(&self, expr: &Expr) -> bool {
+        let expr = match peel(expr) {
+            Expr::Await(a) => peel(&a.arg),
+            e => e,
+        };
+        let Expr::Call(call) = expr else { return false };
+        let Callee::Expr(callee) = &call.callee else { return false };
+        self.an.summary_of_callee(callee).is_some_and(|s| s.never_returns)
+    }
+
     fn loop_body(&mut self, body: &Stmt, state: &mut State) -> Flow {
         let mut inner = state.clone();
         self.stmt(body, &mut inner);
@@ -439,14 +487,27 @@ impl Walk<'_, '_> {
         matches!(self.kind, EntryKind::RouteHandler | EntryKind::PagesApi)
     }
 
+    fn env<'s>(&'s self, state: &'s State) -> Env<'s, 'a, 'b> {
+        Env { an: self.an, state, caller_checks: self.allows_caller_checks(), _walk: std::marker::PhantomData }
+    }
+
     fn record_return(&mut self, arg: Option<&Expr>, state: &State) {
-        let (nullish, session) = match arg.map(peel) {
-            None => (true, None),
-            Some(Expr::Lit(Lit::Null(_) | Lit::Bool(_))) => (true, None),
-            Some(Expr::Ident(id)) if &*id.sym == "undefined" => (true, None),
-            Some(expr) => (false, self.session_kind_of(expr, state)),
+        let arg = arg.map(|a| match peel(a) {
+            Expr::Await(inner) => peel(&inner.arg),
+            other => other,
+        });
+        let (nullish, session, signed_in_predicate) = match arg {
+            None => (true, None, false),
+            Some(Expr::Lit(Lit::Null(_))) => (true, None, false),
+            Some(Expr::Lit(Lit::Bool(b))) => (!b.value, None, b.value && state.guarded),
+            Some(Expr::Ident(id)) if &*id.sym == "undefined" => (true, None, false),
+            Some(expr) => (
+                false,
+                self.session_kind_of(expr, state),
+                test_polarity(expr, &self.env(state)) == Some(Polarity::SignedInWhenTrue),
+            ),
         };
-        self.returns.push(ReturnPoint { guarded: state.guarded, nullish, session });
+        self.returns.push(ReturnPoint { guarded: state.guarded, nullish, session, signed_in_predicate });
     }
 
     /// What session value an expression evaluates to.
@@ -465,6 +526,7 @@ impl Walk<'_, '_> {
                     match self.an.summary_of_callee(callee)?.returns {
                         ReturnsSession::Nullable => Some(SessionKind::User),
                         ReturnsSession::AuthObject => Some(SessionKind::AuthObject),
+                        ReturnsSession::SignedInPredicate => Some(SessionKind::IsAuthenticated),
                         ReturnsSession::Nothing => None,
                     }
                 }
@@ -500,6 +562,16 @@ impl Walk<'_, '_> {
                 if let Pat::Ident(b) = &decl.name {
                     state.inputs.insert(b.id.sym.to_string(), identity);
                 }
+                continue;
+            }
+            // `const isOwner = post.authorId === userId`: a boolean true only when signed in.
+            if let Pat::Ident(b) = &decl.name
+                && test_polarity(init_peeled, &self.env(state)) == Some(Polarity::SignedInWhenTrue)
+                && !matches!(init_peeled, Expr::Call(_))
+            {
+                state
+                    .vars
+                    .insert(b.id.sym.to_string(), SessionVar { kind: SessionKind::IsAuthenticated, decl: usize::MAX });
                 continue;
             }
             let source = match init_peeled {
@@ -589,6 +661,7 @@ impl Walk<'_, '_> {
             _ if summary.ensures_signed_in => None,
             ReturnsSession::Nullable => Some((AuthSource::Helper, SessionKind::User)),
             ReturnsSession::AuthObject => Some((AuthSource::Helper, SessionKind::AuthObject)),
+            ReturnsSession::SignedInPredicate => Some((AuthSource::Helper, SessionKind::IsAuthenticated)),
             ReturnsSession::Nothing => None,
         }
     }

@@ -11,6 +11,9 @@ pub enum ReturnsSession {
     Nullable,
     /// The auth object as `auth()` returns it: `userId` inside may be null.
     AuthObject,
+    /// A boolean that is truthy only for a signed-in (and authorised) caller, e.g.
+    /// `isAdmin()` returning `has({ role: "org:admin" })`: `if (!(await isAdmin())) throw` guards.
+    SignedInPredicate,
 }
 
 /// The facts about one function that callers rely on.
@@ -24,6 +27,8 @@ pub struct FunctionSummary {
     pub performs_effect: bool,
     /// Performs a mutating effect (create/update/delete/insert, Clerk backend writes).
     pub performs_mutation: bool,
+    /// Always throws or redirects (`throwUnauthorized()`): a call to it ends the path.
+    pub never_returns: bool,
 }
 
 /// Summaries of functions in other modules, as seen from the file being linted.
