@@ -67,8 +67,8 @@ pub fn classify_path(root: &Path, path: &Path) -> FileRole {
         "pages" => {
             if dirs.get(1) == Some(&"api") {
                 FileRole::PagesApi
-            } else if dirs.len() == 1 && stem.starts_with('_') {
-                FileRole::Other // _app, _document, _error
+            } else if dirs.len() == 1 && matches!(stem, "_app" | "_document" | "_error" | "_middleware") {
+                FileRole::Other
             } else {
                 FileRole::Page(RouterKind::Pages)
             }
@@ -94,6 +94,8 @@ mod tests {
         assert_eq!(role("pages/api/admin/do-thing.ts"), FileRole::PagesApi);
         assert_eq!(role("src/pages/index.tsx"), FileRole::Page(RouterKind::Pages));
         assert_eq!(role("pages/_app.tsx"), FileRole::Other);
+        assert_eq!(role("pages/_document.js"), FileRole::Other);
+        assert_eq!(role("pages/_drafts.tsx"), FileRole::Page(RouterKind::Pages));
         assert_eq!(role("middleware.ts"), FileRole::Middleware);
         assert_eq!(role("src/proxy.ts"), FileRole::Middleware);
         assert_eq!(role("lib/actions.ts"), FileRole::Other);
