@@ -12,6 +12,7 @@ import {
   type ServerOptions,
   State,
 } from "vscode-languageclient/node";
+import { FIX_ALL_KIND, SERVER_FIX_ALL, serverLaunch } from "./launch";
 import { runRoutes, type Exec } from "./routes";
 import { resolveServerPath, type ServerResolution } from "./serverPath";
 import { needsRestart, toServerSettings, type ServerSettings } from "./settings";
@@ -24,9 +25,8 @@ export const COMMANDS = {
   showRoutes: "clerkguard.showRoutes",
   showOutput: "clerkguard.showOutput",
 } as const;
-/** The server's own command (registered by vscode-languageclient from executeCommandProvider). */
-export const SERVER_FIX_ALL = "clerkguard.fixAll";
-export const FIX_ALL_KIND = "source.fixAll.clerkguard";
+// The server's own command (vscode-languageclient registers it from executeCommandProvider).
+export { FIX_ALL_KIND, SERVER_FIX_ALL };
 const ROUTES_SCHEME = "clerkguard-routes";
 const LANGUAGES = ["typescript", "typescriptreact", "javascript", "javascriptreact"];
 
@@ -98,11 +98,7 @@ async function startClient(): Promise<void> {
     return;
   }
   output.appendLine(`[server] using ${server.path} (${server.source})`);
-  const serverOptions: ServerOptions = {
-    // No `transport`: TransportKind.stdio would append `--stdio`, which `clerkguard lsp` rejects.
-    run: { command: server.path, args: ["lsp"] },
-    debug: { command: server.path, args: ["lsp"], options: { env: { ...process.env, RUST_LOG: "debug" } } },
-  };
+  const serverOptions: ServerOptions = serverLaunch(server.path);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       ...LANGUAGES.map((language) => ({ scheme: "file", language })),
