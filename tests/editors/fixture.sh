@@ -4,6 +4,7 @@
 #   lib/flags.ts             suppression-unused (quick-fix removes the comment line)
 #   app/fixall_action.ts     both, twice auth(): for fix-all through the code action
 #   app/fixall_command.ts    same, for fix-all through the clerkguard.fixAll command
+#   app/restart.ts           auth-not-awaited, opened after :ClerkguardRestart
 set -euo pipefail
 dir="$1"
 mkdir -p "$dir/app" "$dir/lib"
@@ -21,6 +22,13 @@ TS
 cat > "$dir/lib/flags.ts" <<'TS'
 // clerkguard-ignore-next-line foo -- reason
 export const x = 1;
+TS
+cat > "$dir/app/restart.ts" <<'TS'
+import { auth } from "@clerk/nextjs/server";
+export async function whoami() {
+  const { userId } = auth();
+  return userId;
+}
 TS
 for name in fixall_action fixall_command; do
 cat > "$dir/app/$name.ts" <<'TS'

@@ -277,7 +277,7 @@ case(':ClerkguardRoutes shows the route map (or says why not) in a scratch buffe
   if buf == before then
     fail('no new buffer')
   end
-  if vim.api.nvim_buf_get_option(buf, 'buftype') ~= 'nofile' or vim.api.nvim_buf_get_option(buf, 'filetype') ~= 'markdown' then
+  if vim.bo[buf].buftype ~= 'nofile' or vim.bo[buf].filetype ~= 'markdown' then
     fail('expected a nofile markdown buffer')
   end
   local text = table.concat(lines(buf), '\n')
@@ -286,6 +286,18 @@ case(':ClerkguardRoutes shows the route map (or says why not) in a scratch buffe
   end
   out('# routes buffer: ' .. (text:gsub('\n', ' | ')):sub(1, 200))
   vim.cmd('bwipeout')
+end)
+
+case(':ClerkguardRestart starts a new server that serves old and new buffers', function()
+  local bufnr = open('app/fixall_action.ts')
+  local old = cg.get_client(bufnr)
+  vim.cmd('ClerkguardRestart')
+  wait_for('a new client on the open buffer', function()
+    local c = cg.get_client(bufnr)
+    return c ~= nil and c.id ~= old.id
+  end)
+  local b2 = open('app/restart.ts')
+  wait_diag(b2, 'auth-not-awaited')
 end)
 
 -- Shut down --------------------------------------------------------------------------------------

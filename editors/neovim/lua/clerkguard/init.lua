@@ -9,6 +9,7 @@
 -- and adds :ClerkguardFixAll, :ClerkguardRoutes and :ClerkguardRestart (plugin/clerkguard.lua).
 
 local M = {}
+local uv = vim.uv or vim.loop
 
 M.name = 'clerkguard'
 M.fix_all_kind = 'source.fixAll.clerkguard'
@@ -55,10 +56,10 @@ end
 
 --- Whether the server should look at this buffer.
 function M.wants(bufnr)
-  if vim.api.nvim_buf_get_option(bufnr, 'buftype') ~= '' then
+  if vim.bo[bufnr].buftype ~= '' then
     return false
   end
-  local ft = vim.api.nvim_buf_get_option(bufnr, 'filetype')
+  local ft = vim.bo[bufnr].filetype
   if vim.tbl_contains(code_filetypes, ft) then
     return true
   end
@@ -70,13 +71,13 @@ end
 function M.find_root(bufnr)
   local file = vim.api.nvim_buf_get_name(bufnr or 0)
   if file == '' then
-    return vim.loop.cwd()
+    return uv.cwd()
   end
   local dir = vim.fn.fnamemodify(file, ':p:h')
   local start = dir
   while true do
     for _, marker in ipairs(M.root_markers) do
-      if vim.loop.fs_stat(dir .. '/' .. marker) then
+      if uv.fs_stat(dir .. '/' .. marker) then
         return dir
       end
     end
@@ -399,13 +400,13 @@ function M.routes(root)
   end
   vim.cmd('botright new')
   local buf = vim.api.nvim_get_current_buf()
-  vim.api.nvim_buf_set_option(buf, 'buftype', 'nofile')
-  vim.api.nvim_buf_set_option(buf, 'bufhidden', 'wipe')
-  vim.api.nvim_buf_set_option(buf, 'swapfile', false)
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].swapfile = false
   pcall(vim.api.nvim_buf_set_name, buf, 'clerkguard://routes')
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-  vim.api.nvim_buf_set_option(buf, 'modifiable', false)
-  vim.api.nvim_buf_set_option(buf, 'filetype', 'markdown')
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].filetype = 'markdown'
   return buf
 end
 
@@ -423,9 +424,11 @@ function M.restart()
   vim.wait(3000, function()
     return #get_clients({ name = M.name }) == 0
   end, 50)
+  -- Without setup() (0.11+: lsp/clerkguard.lua + vim.lsp.enable) the method is still 'auto'.
+  local method = resolve_method(opts.method)
   for _, b in ipairs(loaded_buffers()) do
     if M.wants(b) then
-      attach[opts.method](b)
+      attach[method](b)
     end
   end
 end
