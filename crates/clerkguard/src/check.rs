@@ -142,14 +142,10 @@ fn rule_selection(selected: &[String]) -> anyhow::Result<BTreeMap<String, RuleLe
     }
     Ok(registry()
         .metas()
-        .filter_map(|m| {
-            if !wanted.contains(m.id) {
-                Some((m.id.to_string(), RuleLevel::Off))
-            } else if !m.default_enabled {
-                Some((m.id.to_string(), RuleLevel::On(m.default_severity)))
-            } else {
-                None
-            }
+        .map(|m| {
+            // Selected rules are on even when clerkguard.json turned them off.
+            let level = if wanted.contains(m.id) { RuleLevel::Enabled } else { RuleLevel::Off };
+            (m.id.to_string(), level)
         })
         .collect())
 }

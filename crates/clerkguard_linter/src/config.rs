@@ -15,6 +15,8 @@ pub const CONFIG_FILE_NAME: &str = "clerkguard.json";
 pub enum RuleLevel {
     Off,
     On(Severity),
+    /// On at the rule's default severity (`--rule ID` turns a rule on without choosing a level).
+    Enabled,
 }
 
 impl RuleLevel {
@@ -132,9 +134,17 @@ impl Config {
         Ok(config)
     }
 
-    /// Overrides rule levels (e.g. from editor settings), last writer wins.
+    /// Overrides rule levels (e.g. from editor settings), last writer wins. `Enabled` keeps a
+    /// severity the file chose and only undoes `off`.
     pub fn with_overrides(mut self, overrides: &BTreeMap<String, RuleLevel>) -> Self {
-        self.rule_levels.extend(overrides.iter().map(|(k, v)| (k.clone(), *v)));
+        for (rule, level) in overrides {
+            match (level, self.rule_levels.get(rule)) {
+                (RuleLevel::Enabled, Some(RuleLevel::On(_))) => {}
+                _ => {
+                    self.rule_levels.insert(rule.clone(), *level);
+                }
+            }
+        }
         self
     }
 

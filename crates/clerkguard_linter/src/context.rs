@@ -18,6 +18,8 @@ pub struct FileContext<'a> {
     pub config: &'a Config,
     pub semantics: &'a FileSemantics,
     pub summaries: &'a dyn SummaryLookup,
+    /// Project-wide facts: files, next.config, route table.
+    pub index: &'a crate::ProjectIndex,
     /// Entry points and their guard flow, computed once for all rules that need them.
     pub(crate) entries: OnceCell<Vec<crate::rules::entry_points::AnalyzedEntry>>,
     pub(crate) style: OnceCell<crate::fixer::FileStyle>,

@@ -17,7 +17,9 @@ pub enum Applicability {
     Safe,
 }
 
-/// Replace `range` of a file with `new_text`. `file: None` means the diagnostic's own file.
+/// Replace `range` of a file with `new_text`. `file: None` means the diagnostic's own file;
+/// `Some(path)` is always an absolute path (a cross-file edit, e.g. into the middleware file or
+/// package.json), and `range` is then a byte range of *that* file's text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,9 +106,10 @@ pub fn apply_edits<'a>(text: &str, edits: impl IntoIterator<Item = &'a Edit>) ->
     Ok(out)
 }
 
-/// Applies several fixes to one text, skipping any fix whose edits overlap an earlier one.
-/// Returns the new text and how many fixes were applied.
-pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
+/// Picks the fixes that can be applied together to one text: in order, skipping any fix whose
+/// same-file edits overlap an edit already taken. Returns the chosen edits and how many fixes
+/// they came from.
+pub fn select_fixes<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> (Vec<&'a Edit>, usize) {
     let mut taken: Vec<&Edit> = Vec::new();
     let mut applied = 0;
     for fix in fixes {
@@ -124,7 +127,14 @@ pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> 
         taken.extend(local);
         applied += 1;
     }
-    match apply_edits(text, taken) {
+    (taken, applied)
+}
+
+/// Applies several fixes to one text, skipping any fix whose edits overlap an earlier one.
+/// Returns the new text and how many fixes were applied.
+pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
+    let (edits, applied) = select_fixes(fixes);
+    match apply_edits(text, edits) {
         Ok(out) => (out, applied),
         Err(_) => (text.to_string(), 0),
     }

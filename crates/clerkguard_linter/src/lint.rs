@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::analysis::{FileSemantics, SummaryLookup};
 use crate::rules::meta::PARSE_ERROR;
 use crate::suppression::Suppressions;
-use crate::{Config, Diagnostic, FileContext, RuleLevel, registry};
+use crate::{Config, Diagnostic, FileContext, ProjectFileContext, ProjectFileKind, ProjectIndex, RuleLevel, registry};
 
 /// Why a file got no analysis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -46,6 +46,8 @@ pub struct FileReport {
     pub skipped: Option<SkipReason>,
     /// Rules that panicked on this file (their results were dropped).
     pub panicked_rules: Vec<String>,
+    /// The file has a syntax error (some of it, or all of it, was not analysed).
+    pub syntax_error: bool,
 }
 
 /// Lints `text` as the file at `path` of `project`.
@@ -55,8 +57,26 @@ pub fn lint_source(
     project: &ProjectInfo,
     config: &Config,
     summaries: &dyn SummaryLookup,
+    index: &ProjectIndex,
 ) -> FileReport {
     let mut report = FileReport { path: path.to_path_buf(), ..Default::default() };
+    if let Some(kind) = ProjectFileKind::from_path(path) {
+        let ctx = ProjectFileContext { path, text, line_index: &LineIndex::new(text), project, config, index, kind };
+        let mut diagnostics = Vec::new();
+        for rule in registry().rules() {
+            if matches!(level_of(config, rule.meta().id, rule.meta().default_enabled), RuleLevel::Off) {
+                continue;
+            }
+            let mut found = Vec::new();
+            match catch_unwind(AssertUnwindSafe(|| rule.check_project_file(&ctx, &mut found))) {
+                Ok(()) => diagnostics.extend(found),
+                Err(_) => report.panicked_rules.push(rule.meta().id.to_string()),
+            }
+        }
+        report.diagnostics = apply_levels(diagnostics, config);
+        report.diagnostics.sort_by(|a, b| (a.range.start, &a.rule).cmp(&(b.range.start, &b.rule)));
+        return report;
+    }
     let Some(kind) = SourceKind::from_path(path) else {
         report.skipped = Some(SkipReason::NotSource);
         return report;
@@ -64,6 +84,7 @@ pub fn lint_source(
     let parsed = parse_source(text, kind);
     let line_index = LineIndex::new(text);
     let mut diagnostics = Vec::new();
+    report.syntax_error = !parsed.errors.is_empty();
     if let Some(error) = parsed.errors.first() {
         diagnostics.push(Diagnostic::new(
             PARSE_ERROR.id,
@@ -88,6 +109,7 @@ pub fn lint_source(
             config,
             semantics: &semantics,
             summaries,
+            index,
             entries: Default::default(),
             style: Default::default(),
         };
@@ -113,6 +135,9 @@ pub fn lint_source(
 
 fn level_of(config: &Config, rule: &str, default_enabled: bool) -> RuleLevel {
     match config.rule_levels.get(rule) {
+        Some(RuleLevel::Enabled) => {
+            RuleLevel::On(registry().find(rule).map_or(crate::Severity::Warning, |m| m.default_severity))
+        }
         Some(level) => *level,
         None if default_enabled => {
             RuleLevel::On(registry().find(rule).map_or(crate::Severity::Warning, |m| m.default_severity))
@@ -128,6 +153,7 @@ fn apply_levels(diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic
             let default_enabled = registry().find(&d.rule).is_none_or(|m| m.default_enabled);
             match config.rule_levels.get(&d.rule) {
                 Some(RuleLevel::Off) => None,
+                Some(RuleLevel::Enabled) => Some(d),
                 Some(RuleLevel::On(severity)) => {
                     d.severity = *severity;
                     Some(d)

@@ -67,8 +67,43 @@ pub struct RuleMeta {
 pub trait Rule: Send + Sync + 'static {
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Checks one analysed file. Rules report with [`FileContext::report`].
+    /// Checks one analysed JavaScript/TypeScript file.
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>);
+
+    /// Checks a non-code project file (package.json, `.env*`). Most rules have nothing to say.
+    fn check_project_file(&self, _ctx: &ProjectFileContext<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Non-code files rules can report on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectFileKind {
+    PackageJson,
+    /// `.env`, `.env.local`, `.env.production`, ...
+    Env,
+}
+
+impl ProjectFileKind {
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        let name = path.file_name()?.to_str()?;
+        if name == "package.json" {
+            Some(Self::PackageJson)
+        } else if name == ".env" || name.starts_with(".env.") {
+            Some(Self::Env)
+        } else {
+            None
+        }
+    }
+}
+
+/// What a rule sees of a non-code project file.
+pub struct ProjectFileContext<'a> {
+    pub path: &'a std::path::Path,
+    pub text: &'a str,
+    pub line_index: &'a clerkguard_syntax::LineIndex,
+    pub project: &'a clerkguard_project::ProjectInfo,
+    pub config: &'a crate::Config,
+    pub index: &'a crate::ProjectIndex,
+    pub kind: ProjectFileKind,
 }
 
 /// Declares a rule's metadata from its doc comment:

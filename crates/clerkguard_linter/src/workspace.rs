@@ -13,7 +13,9 @@ use clerkguard_syntax::SourceKind;
 use crate::analysis::ModuleSummaryCache;
 use crate::config::{CONFIG_FILE_NAME, Config};
 use crate::lint::{FileReport, SkipReason, lint_source};
-use crate::{Diagnostic, RuleLevel, Severity};
+use crate::project_index::{ChangeImpact, ProjectIndex};
+use crate::rules::meta::CONFIG_ERROR;
+use crate::{Diagnostic, ProjectFileKind, RuleLevel};
 
 /// Files larger than this are skipped with a note (generated bundles, data dumps).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -40,6 +42,9 @@ pub struct Workspace {
     overrides: RwLock<BTreeMap<String, RuleLevel>>,
     config_path: RwLock<Option<PathBuf>>,
     summaries: ModuleSummaryCache,
+    indexes: RwLock<HashMap<PathBuf, Arc<ProjectIndex>>>,
+    /// The scan of the roots, shared by every project index (rescanned after structural changes).
+    scanned: RwLock<Option<Arc<Vec<PathBuf>>>>,
 }
 
 impl Workspace {
@@ -51,6 +56,8 @@ impl Workspace {
             overrides: RwLock::default(),
             config_path: RwLock::default(),
             summaries: ModuleSummaryCache::default(),
+            indexes: RwLock::default(),
+            scanned: RwLock::default(),
         }
     }
 
@@ -70,9 +77,37 @@ impl Workspace {
         write(&self.projects).clear();
     }
 
-    /// Whether clerkguard analyses files like this one.
+    /// Whether clerkguard analyses files like this one (JavaScript/TypeScript sources, and the
+    /// project files rules report on: package.json, `.env*`).
     pub fn is_analyzable(path: &Path) -> bool {
+        SourceKind::from_path(path).is_some() || ProjectFileKind::from_path(path).is_some()
+    }
+
+    /// Whether the file is JavaScript or TypeScript.
+    pub fn is_source(path: &Path) -> bool {
         SourceKind::from_path(path).is_some()
+    }
+
+    /// The project index (route table, next.config, ...) of the project `path` belongs to.
+    pub fn index_for(&self, path: &Path) -> Arc<ProjectIndex> {
+        let project = self.project_for(path);
+        let root = project.info.root.clone();
+        if let Some(index) = read(&self.indexes).get(&root) {
+            return index.clone();
+        }
+        let files = self.scanned_files();
+        let index = Arc::new(ProjectIndex::build(&root, &files));
+        write(&self.indexes).insert(root, index.clone());
+        index
+    }
+
+    fn scanned_files(&self) -> Arc<Vec<PathBuf>> {
+        if let Some(files) = read(&self.scanned).as_ref() {
+            return files.clone();
+        }
+        let files = Arc::new(self.source_files());
+        *write(&self.scanned) = Some(files.clone());
+        files
     }
 
     /// Every analysable file under the roots (gitignore-aware; dependencies and build output
@@ -142,10 +177,25 @@ impl Workspace {
         {
             let dir = path.parent().unwrap_or(path).to_path_buf();
             write(&self.projects).retain(|root, _| !root.starts_with(&dir) && !dir.starts_with(root));
+            write(&self.indexes).retain(|root, _| !root.starts_with(&dir) && !dir.starts_with(root));
+            *write(&self.scanned) = None;
             self.summaries.clear();
             return self.source_files().into_iter().filter(|f| f.starts_with(&dir) && f != path).collect();
         }
-        self.summaries.invalidate(path)
+        let mut affected = self.summaries.invalidate(path);
+        let root = self.project_for(path).info.root.clone();
+        let index = read(&self.indexes).get(&root).cloned();
+        if let Some(index) = index
+            && index.impact_of(path) == ChangeImpact::Structural
+        {
+            write(&self.indexes).remove(&root);
+            *write(&self.scanned) = None;
+            let fresh = self.index_for(path);
+            affected.extend(fresh.files.iter().filter(|f| f.as_path() != path).cloned());
+            affected.sort();
+            affected.dedup();
+        }
+        affected
     }
 
     /// The current text of a file: the open buffer if any, else the file on disk.
@@ -183,13 +233,14 @@ impl Workspace {
             };
         }
         let lookup = self.summaries.lookup(self, path);
-        let mut report = lint_source(path, text, &project.info, &project.config, &lookup);
+        let index = self.index_for(path);
+        let mut report = lint_source(path, text, &project.info, &project.config, &lookup, &index);
         if let Some(error) = &project.config_error {
             report.diagnostics.insert(
                 0,
                 Diagnostic::new(
-                    "parse-error",
-                    Severity::Warning,
+                    CONFIG_ERROR.id,
+                    CONFIG_ERROR.default_severity,
                     Default::default(),
                     format!("Configuration ignored: {error}"),
                 ),

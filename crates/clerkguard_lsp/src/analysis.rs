@@ -8,7 +8,7 @@ use clerkguard_linter::{Diagnostic, FileReport, Workspace, WorkspaceFile};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::capabilities::ClientCaps;
-use crate::carry::{merge_with_last_good, parsed_cleanly};
+use crate::carry::merge_with_last_good;
 use crate::diagnostics::{DiagnosticConverter, uri_for_path};
 use crate::document::Snapshot;
 use crate::logging::LogLevel;
@@ -45,7 +45,7 @@ pub fn analyse_open(workspace: &Workspace, snapshot: &Snapshot, caps: &ClientCap
     }
     let report = workspace.lint_text(&snapshot.path, &snapshot.text);
     note_report(&report, &mut logs);
-    let clean = parsed_cleanly(&report.diagnostics);
+    let clean = !report.syntax_error;
     let findings = match (&snapshot.last_good, clean) {
         (Some(last_good), false) => {
             merge_with_last_good(report.diagnostics, last_good, &snapshot.edits_since_good, &snapshot.path)

@@ -20,12 +20,6 @@ pub struct ByteEdit {
     pub new_len: u32,
 }
 
-/// Whether a report comes from text that parsed. A configuration error is also reported under
-/// `parse-error`, but it says nothing about this file's syntax.
-pub fn parsed_cleanly(diagnostics: &[Diagnostic]) -> bool {
-    !diagnostics.iter().any(|d| d.rule == PARSE_ERROR && d.message.starts_with("Syntax error"))
-}
-
 /// Moves a range through a sequence of edits; `None` when an edit touched it.
 pub fn shift_range(mut range: TextRange, edits: &[ByteEdit]) -> Option<TextRange> {
     for edit in edits {

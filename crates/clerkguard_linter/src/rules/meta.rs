@@ -32,4 +32,14 @@ pub static SUPPRESSION_WITHOUT_REASON: RuleMeta = RuleMeta {
     docs: "## What it does\n\nReports suppression comments that do not say why the finding is safe to ignore.\n\n## Why is this bad?\n\nThis is a security tool: every waiver should carry its reason so a reviewer can judge it later.\n\n## Example\n\n```ts\n// clerkguard-ignore-next-line server-action-missing-auth\n```\n\n## Use instead\n\n```ts\n// clerkguard-ignore-next-line server-action-missing-auth -- public newsletter sign-up, rate limited\n```\n\n## Fix safety\n\nNo fix: only you know the reason.\n",
 };
 
-pub static META_RULES: [&RuleMeta; 3] = [&PARSE_ERROR, &SUPPRESSION_UNUSED, &SUPPRESSION_WITHOUT_REASON];
+pub static CONFIG_ERROR: RuleMeta = RuleMeta {
+    id: "config-error",
+    category: Category::Meta,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    fix: FixAvailability::None,
+    summary: "clerkguard.json could not be read; the project runs with the default configuration",
+    docs: "## What it does\n\nReports a `clerkguard.json` that is not valid JSON (comments and trailing commas are fine), has unknown keys, names an unknown severity, or has an invalid ignore glob. The finding is shown at the top of every file of the project in the editor; the CLI stops with exit code 2 instead.\n\n## Why is this bad?\n\nA broken configuration is ignored as a whole: rules you turned off come back, ignore globs stop working, and extra guard names are forgotten.\n\n## Fix safety\n\nNo fix is offered: the message says what to correct.\n",
+};
+
+pub static META_RULES: [&RuleMeta; 4] = [&PARSE_ERROR, &SUPPRESSION_UNUSED, &SUPPRESSION_WITHOUT_REASON, &CONFIG_ERROR];
