@@ -96,7 +96,8 @@ impl Workspace {
             return index.clone();
         }
         let files = self.scanned_files();
-        let index = Arc::new(ProjectIndex::build(&root, &files));
+        let overlays = read(&self.overlays).clone();
+        let index = Arc::new(ProjectIndex::build(&root, &files, overlays));
         write(&self.indexes).insert(root, index.clone());
         index
     }
@@ -185,16 +186,25 @@ impl Workspace {
         let mut affected = self.summaries.invalidate(path);
         let root = self.project_for(path).info.root.clone();
         let index = read(&self.indexes).get(&root).cloned();
-        if let Some(index) = index
-            && index.impact_of(path) == ChangeImpact::Structural
-        {
-            write(&self.indexes).remove(&root);
-            *write(&self.scanned) = None;
-            let fresh = self.index_for(path);
-            affected.extend(fresh.files.iter().filter(|f| f.as_path() != path).cloned());
-            affected.sort();
-            affected.dedup();
+        match index {
+            Some(index) if index.impact_of(path) == ChangeImpact::Structural => {
+                write(&self.indexes).remove(&root);
+                *write(&self.scanned) = None;
+                let fresh = self.index_for(path);
+                affected.extend(fresh.files.iter().filter(|f| f.as_path() != path).cloned());
+            }
+            Some(index) => {
+                let text = match self.read(path) {
+                    WorkspaceFile::Text(text) => Some(text),
+                    WorkspaceFile::Skipped(_) => None,
+                };
+                affected.extend(index.note_change(path, text.as_deref()));
+            }
+            None => {}
         }
+        affected.retain(|f| f != path);
+        affected.sort();
+        affected.dedup();
         affected
     }
 

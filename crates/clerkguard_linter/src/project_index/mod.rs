@@ -3,8 +3,13 @@
 //! project by the [`crate::Workspace`] and rebuilt when a structural file changes (middleware,
 //! next.config, env files, package.json, a file created or deleted).
 
+pub mod data_schema;
+pub mod module_graph;
+pub mod routing;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use clerkguard_project::{NextConfig, RouteOptions, RouteTable, find_project_root};
 
@@ -24,9 +29,11 @@ pub struct ProjectIndex {
     pub next_config: NextConfig,
     pub route_options: RouteOptions,
     pub routes: RouteTable,
-    /// Reserved for models computed on first use by the rules that need them.
-    #[allow(dead_code)]
-    lazy: OnceLock<()>,
+    /// Unsaved editor buffers at build time (the index reads them before disk).
+    overlays: HashMap<PathBuf, Arc<str>>,
+    routing: OnceLock<routing::RoutingModel>,
+    module_graph: OnceLock<module_graph::ModuleGraph>,
+    data_schema: OnceLock<data_schema::DataSchema>,
 }
 
 impl std::fmt::Debug for ProjectIndex {
@@ -36,8 +43,9 @@ impl std::fmt::Debug for ProjectIndex {
 }
 
 impl ProjectIndex {
-    /// Builds the index of the project at `root` from the workspace's file list.
-    pub fn build(root: &Path, workspace_files: &[PathBuf]) -> Self {
+    /// Builds the index of the project at `root` from the workspace's file list and the
+    /// current editor buffers.
+    pub fn build(root: &Path, workspace_files: &[PathBuf], overlays: HashMap<PathBuf, Arc<str>>) -> Self {
         let files: Vec<PathBuf> = workspace_files
             .iter()
             .filter(|f| f.starts_with(root) && find_project_root(f).as_deref() == Some(root))
@@ -46,7 +54,49 @@ impl ProjectIndex {
         let next_config = NextConfig::load(root);
         let route_options = RouteOptions::from_next_config(&next_config);
         let routes = RouteTable::build(root, &files, &route_options);
-        Self { root: root.to_path_buf(), files, next_config, route_options, routes, lazy: OnceLock::new() }
+        Self {
+            root: root.to_path_buf(),
+            files,
+            next_config,
+            route_options,
+            routes,
+            overlays,
+            routing: OnceLock::new(),
+            module_graph: OnceLock::new(),
+            data_schema: OnceLock::new(),
+        }
+    }
+
+    /// A file's text: the editor buffer when one was open at build time, else the disk.
+    pub fn read(&self, path: &Path) -> Option<String> {
+        match self.overlays.get(path) {
+            Some(text) => Some(text.to_string()),
+            None => match crate::workspace::read_source_file(path) {
+                crate::WorkspaceFile::Text(text) => Some(text),
+                crate::WorkspaceFile::Skipped(_) => None,
+            },
+        }
+    }
+
+    /// The middleware model evaluated against the route table (computed on first use).
+    pub fn routing(&self) -> &routing::RoutingModel {
+        self.routing.get_or_init(|| routing::build(self))
+    }
+
+    /// The import graph and client closure (computed on first use).
+    pub fn module_graph(&self) -> &module_graph::ModuleGraph {
+        self.module_graph.get_or_init(|| module_graph::build(self))
+    }
+
+    /// Tells the parts of the index that track file contents that `path` changed (not a
+    /// structural change); returns other files whose findings may change.
+    pub fn note_change(&self, path: &Path, text: Option<&str>) -> Vec<PathBuf> {
+        self.module_graph.get().map(|graph| graph.note_change(path, text)).unwrap_or_default()
+    }
+
+    /// Data models and their tenant/owner columns (computed on first use).
+    pub fn data_schema(&self) -> &data_schema::DataSchema {
+        self.data_schema.get_or_init(|| data_schema::build(self))
     }
 
     /// An empty index (for a file outside any known project, or in unit tests).
@@ -57,7 +107,10 @@ impl ProjectIndex {
             next_config: NextConfig::default(),
             route_options: RouteOptions::default(),
             routes: RouteTable::default(),
-            lazy: OnceLock::new(),
+            overlays: HashMap::new(),
+            routing: OnceLock::new(),
+            module_graph: OnceLock::new(),
+            data_schema: OnceLock::new(),
         }
     }
 
