@@ -97,7 +97,7 @@ impl Workspace {
         }
         let files = self.scanned_files();
         let overlays = read(&self.overlays).clone();
-        let index = Arc::new(ProjectIndex::build(&root, &files, overlays));
+        let index = Arc::new(ProjectIndex::build(&root, &files, overlays).with_project(project.info.clone()));
         write(&self.indexes).insert(root, index.clone());
         index
     }

@@ -1,6 +1,8 @@
 //! Fixture apps under `tests/fixtures/<app>/` are small but real Next.js projects. Every line
 //! where a diagnostic must start carries `// expect: rule-id[, rule-id]` (or
-//! `{/* expect: rule-id */}` in JSX). The harness fails on any marker without a diagnostic and on
+//! `{/* expect: rule-id */}` in JSX, `# expect: rule-id` in `.env*` files; package.json, which has
+//! no comments, lists its expectations in a `package.json.expect` sidecar as `<line> <rule-id>`
+//! lines). The harness fails on any marker without a diagnostic and on
 //! any diagnostic without a marker, so each fixture checks precision as well as recall. Every
 //! offered fix is then applied: the result must parse and must not report that finding again.
 
@@ -23,13 +25,33 @@ fn fixture_apps() -> Vec<PathBuf> {
     apps
 }
 
-/// (line (1-based), rule) pairs from `expect:` markers.
+/// The expectations of a fixture file: its inline markers, or for package.json its sidecar.
+fn expectations_of(file: &Path, text: &str) -> Vec<(usize, String)> {
+    if file.file_name().is_some_and(|n| n == "package.json") {
+        let sidecar = file.with_file_name("package.json.expect");
+        let Ok(listed) = std::fs::read_to_string(sidecar) else { return Vec::new() };
+        let mut out: Vec<(usize, String)> = listed
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| {
+                let (line, rule) = l.split_once(char::is_whitespace)?;
+                Some((line.parse().ok()?, rule.trim().to_string()))
+            })
+            .collect();
+        out.sort();
+        return out;
+    }
+    expectations(text)
+}
+
+/// (line (1-based), rule) pairs from `expect:` markers (`//`, `/*` or, in env files, `#`).
 fn expectations(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let Some(pos) = line.find("expect:") else { continue };
-        let before = &line[..pos];
-        if !(before.trim_end().ends_with("//") || before.trim_end().ends_with("/*")) {
+        let before = line[..pos].trim_end();
+        if !(before.ends_with("//") || before.ends_with("/*") || before.ends_with('#')) {
             continue;
         }
         let rest = line[pos + "expect:".len()..].trim().trim_end_matches("*/}").trim_end_matches("*/").trim();
@@ -71,7 +93,7 @@ fn fixture_apps_match_their_markers() {
                     );
                 }
             }
-            let want = expectations(&text);
+            let want = expectations_of(&file, &text);
             let got = found(&report.diagnostics, &text);
             if want != got {
                 let rel = file.strip_prefix(fixtures_dir()).unwrap_or(&file).display().to_string();
@@ -144,5 +166,6 @@ fn every_fix_parses_and_clears_its_finding() {
 fn markers_parse() {
     let text = "a // expect: x, y\n{/* expect: z */}\n// not a marker: expect\n";
     assert_eq!(expectations(text), vec![(1, "x".into()), (1, "y".into()), (2, "z".into())]);
+    assert_eq!(expectations("A=1 # expect: w\n# expect: v\n"), vec![(1, "w".into()), (2, "v".into())]);
     let _ = BTreeMap::<u8, u8>::new();
 }

@@ -2,6 +2,7 @@
 //! are, which versions of `@clerk/nextjs` and `next` they use, and how their files map to routes.
 
 mod discovery;
+pub mod env_files;
 mod file_role;
 mod manifest;
 pub mod matcher;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use clerkguard_project::{NextConfig, RouteOptions, RouteTable, find_project_root};
+use clerkguard_project::{NextConfig, ProjectInfo, RouteOptions, RouteTable, find_project_root};
 
 /// What changing a file means for the project index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct ProjectIndex {
     pub next_config: NextConfig,
     pub route_options: RouteOptions,
     pub routes: RouteTable,
+    /// The project's package versions and paths (set by the workspace; default in unit tests).
+    pub project: ProjectInfo,
     /// Unsaved editor buffers at build time (the index reads them before disk).
     overlays: HashMap<PathBuf, Arc<str>>,
     routing: OnceLock<routing::RoutingModel>,
@@ -60,11 +62,18 @@ impl ProjectIndex {
             next_config,
             route_options,
             routes,
+            project: ProjectInfo { root: root.to_path_buf(), ..Default::default() },
             overlays,
             routing: OnceLock::new(),
             module_graph: OnceLock::new(),
             data_schema: OnceLock::new(),
         }
+    }
+
+    /// Sets the project's package versions and paths (the module graph resolves with them).
+    pub fn with_project(mut self, project: ProjectInfo) -> Self {
+        self.project = project;
+        self
     }
 
     /// A file's text: the editor buffer when one was open at build time, else the disk.
@@ -107,6 +116,7 @@ impl ProjectIndex {
             next_config: NextConfig::default(),
             route_options: RouteOptions::default(),
             routes: RouteTable::default(),
+            project: ProjectInfo { root: root.to_path_buf(), ..Default::default() },
             overlays: HashMap::new(),
             routing: OnceLock::new(),
             module_graph: OnceLock::new(),

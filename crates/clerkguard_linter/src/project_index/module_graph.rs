@@ -1,20 +1,394 @@
-//! The project's import graph and the client closure (filled in by the client/server work).
+//! The project's import graph and its client closure: every module that ends up in the browser
+//! bundle because a `"use client"` module imports it, directly or through other modules.
+//!
+//! - The walk starts at the `"use client"` modules (found by a cheap scan of each file's
+//!   directive prologue, so files nobody imports from the client are never parsed).
+//! - A `"use server"` module stops the walk: a client module importing it gets references to
+//!   its Server Functions, not its code.
+//! - A module importing `server-only` stops the walk too: it cannot be bundled for the client
+//!   (the build fails), so it leaks nothing.
+//! - Type-only imports bundle nothing.
+//!
+//! Nodes are parsed on demand, in parallel per breadth-first layer, and kept; an edit
+//! ([`ModuleGraph::note_change`]) re-reads one node and recomputes the closure over the cached
+//! edges, reporting the files whose client/server status changed.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use clerkguard_project::{Resolution, Resolver};
+use clerkguard_syntax::ast::{CallExpr, Callee, Expr, Lit, ModuleDecl, ModuleItem};
+use clerkguard_syntax::visit::{Visit, VisitWith};
+use clerkguard_syntax::{Directive, SourceKind, TextRange, module_directives, parse_source};
+use rayon::prelude::*;
 
 use super::ProjectIndex;
 
-#[derive(Debug, Default)]
-pub struct ModuleGraph {}
+/// One import of a module (static, re-export, dynamic `import()` or `require`).
+#[derive(Clone, Debug)]
+pub struct ImportEdge {
+    pub specifier: String,
+    /// The project file it resolves to, if any.
+    pub target: Option<PathBuf>,
+    pub type_only: bool,
+    /// The specifier string's range in the importing file.
+    pub range: TextRange,
+}
 
-pub fn build(_index: &ProjectIndex) -> ModuleGraph {
-    ModuleGraph::default()
+/// What the graph knows about one module.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleNode {
+    pub use_client: bool,
+    pub use_server: bool,
+    pub imports: Vec<ImportEdge>,
+    /// `import "server-only"`: the module can never be part of a client bundle.
+    pub imports_server_only: bool,
+}
+
+#[derive(Default)]
+struct GraphState {
+    /// Cheap prologue scan of every source file: (use client, use server).
+    directives: HashMap<PathBuf, (bool, bool)>,
+    nodes: HashMap<PathBuf, Arc<ModuleNode>>,
+    /// Client modules → the client module that first pulled them in (`None` for the
+    /// `"use client"` modules themselves).
+    client: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+pub struct ModuleGraph {
+    resolver: Resolver,
+    /// Editor buffers (from the index, then updated by [`ModuleGraph::note_change`]).
+    overlays: RwLock<HashMap<PathBuf, Arc<str>>>,
+    state: RwLock<GraphState>,
+}
+
+impl std::fmt::Debug for ModuleGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = read(&self.state);
+        f.debug_struct("ModuleGraph")
+            .field("files", &state.directives.len())
+            .field("parsed", &state.nodes.len())
+            .field("client", &state.client.len())
+            .finish()
+    }
+}
+
+pub fn build(index: &ProjectIndex) -> ModuleGraph {
+    let graph = ModuleGraph {
+        resolver: Resolver::new(&index.project),
+        overlays: RwLock::new(index.overlays.clone()),
+        state: RwLock::default(),
+    };
+    let sources: Vec<&PathBuf> = index.files.iter().filter(|f| SourceKind::from_path(f).is_some()).collect();
+    let directives: HashMap<PathBuf, (bool, bool)> = sources
+        .par_iter()
+        .map(|path| {
+            let scan = graph.text_of(path).map(|t| prologue_directives(&t)).unwrap_or_default();
+            ((*path).clone(), scan)
+        })
+        .collect();
+    write(&graph.state).directives = directives;
+    graph.recompute_closure();
+    graph
 }
 
 impl ModuleGraph {
+    /// Whether the module is bundled for the browser (a `"use client"` module or reachable from
+    /// one).
+    pub fn is_client(&self, path: &Path) -> bool {
+        read(&self.state).client.contains_key(path)
+    }
+
+    /// The import chain from a `"use client"` module to `path` (both included); empty when the
+    /// module is not in the client closure.
+    pub fn client_chain(&self, path: &Path) -> Vec<PathBuf> {
+        let state = read(&self.state);
+        let mut chain = Vec::new();
+        let mut current = Some(path.to_path_buf());
+        while let Some(p) = current {
+            let Some(parent) = state.client.get(&p) else { break };
+            if chain.contains(&p) {
+                break;
+            }
+            chain.push(p);
+            current = parent.clone();
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Every module in the client closure.
+    pub fn client_modules(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = read(&self.state).client.keys().cloned().collect();
+        out.sort();
+        out
+    }
+
+    /// The parsed node of a module (parsed now if it was not yet).
+    pub fn node(&self, path: &Path) -> Option<Arc<ModuleNode>> {
+        if let Some(node) = read(&self.state).nodes.get(path) {
+            return Some(node.clone());
+        }
+        let node = Arc::new(self.parse_node(path)?);
+        write(&self.state).nodes.insert(path.to_path_buf(), node.clone());
+        Some(node)
+    }
+
     /// Called when a source file changed without a structural change; returns other files whose
-    /// findings may change (e.g. modules that entered or left the client closure).
-    pub fn note_change(&self, _path: &Path, _text: Option<&str>) -> Vec<PathBuf> {
-        Vec::new()
+    /// findings may change (modules that entered or left the client closure).
+    pub fn note_change(&self, path: &Path, text: Option<&str>) -> Vec<PathBuf> {
+        if SourceKind::from_path(path).is_none() {
+            return Vec::new();
+        }
+        match text {
+            Some(text) => write(&self.overlays).insert(path.to_path_buf(), Arc::from(text)),
+            None => write(&self.overlays).remove(path),
+        };
+        let before: HashSet<PathBuf> = read(&self.state).client.keys().cloned().collect();
+        {
+            let scan = self.text_of(path).map(|t| prologue_directives(&t)).unwrap_or_default();
+            let mut state = write(&self.state);
+            state.nodes.remove(path);
+            if state.directives.contains_key(path) {
+                state.directives.insert(path.to_path_buf(), scan);
+            }
+        }
+        self.recompute_closure();
+        let after: HashSet<PathBuf> = read(&self.state).client.keys().cloned().collect();
+        let mut changed: Vec<PathBuf> =
+            before.symmetric_difference(&after).filter(|p| p.as_path() != path).cloned().collect();
+        changed.sort();
+        changed
+    }
+
+    fn text_of(&self, path: &Path) -> Option<Arc<str>> {
+        if let Some(text) = read(&self.overlays).get(path) {
+            return Some(text.clone());
+        }
+        match crate::workspace::read_source_file(path) {
+            crate::WorkspaceFile::Text(text) => Some(Arc::from(text)),
+            crate::WorkspaceFile::Skipped(_) => None,
+        }
+    }
+
+    fn parse_node(&self, path: &Path) -> Option<ModuleNode> {
+        let kind = SourceKind::from_path(path)?;
+        let text = self.text_of(path)?;
+        let parsed = parse_source(&text, kind);
+        let module = parsed.module?;
+        let directives = module_directives(&module);
+        let mut collector = ImportCollector::default();
+        for item in &module.body {
+            match item {
+                ModuleItem::ModuleDecl(ModuleDecl::Import(import)) => {
+                    let type_only = import.type_only
+                        || (!import.specifiers.is_empty()
+                            && import.specifiers.iter().all(|s| {
+                                matches!(s, clerkguard_syntax::ast::ImportSpecifier::Named(n) if n.is_type_only)
+                            }));
+                    collector.push(&import.src.value.to_string_lossy(), type_only, TextRange::from_span(import.src.span));
+                }
+                ModuleItem::ModuleDecl(ModuleDecl::ExportAll(e)) => {
+                    collector.push(&e.src.value.to_string_lossy(), e.type_only, TextRange::from_span(e.src.span));
+                }
+                ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(e)) => {
+                    if let Some(src) = &e.src {
+                        collector.push(&src.value.to_string_lossy(), e.type_only, TextRange::from_span(src.span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        module.visit_with(&mut collector);
+        let mut node = ModuleNode {
+            use_client: directives.contains(&Directive::UseClient),
+            use_server: directives.contains(&Directive::UseServer),
+            ..Default::default()
+        };
+        for (specifier, type_only, range) in collector.found {
+            if specifier == "server-only" {
+                node.imports_server_only = true;
+            }
+            let target = match self.resolver.resolve(path, &specifier) {
+                Resolution::File(file) => Some(file),
+                _ => None,
+            };
+            node.imports.push(ImportEdge { specifier, target, type_only, range });
+        }
+        Some(node)
+    }
+
+    /// Breadth-first from the `"use client"` modules, parsing each layer's unparsed nodes in
+    /// parallel.
+    fn recompute_closure(&self) {
+        let roots: Vec<PathBuf> = {
+            let state = read(&self.state);
+            let mut roots: Vec<PathBuf> =
+                state.directives.iter().filter(|(_, (client, _))| *client).map(|(p, _)| p.clone()).collect();
+            roots.sort();
+            roots
+        };
+        let mut client: HashMap<PathBuf, Option<PathBuf>> = roots.iter().map(|r| (r.clone(), None)).collect();
+        let mut frontier = roots;
+        while !frontier.is_empty() {
+            let missing: Vec<PathBuf> = {
+                let state = read(&self.state);
+                frontier.iter().filter(|p| !state.nodes.contains_key(*p)).cloned().collect()
+            };
+            let parsed: Vec<(PathBuf, Arc<ModuleNode>)> = missing
+                .par_iter()
+                .map(|p| (p.clone(), Arc::new(self.parse_node(p).unwrap_or_default())))
+                .collect();
+            let mut state = write(&self.state);
+            state.nodes.extend(parsed);
+            let mut next = Vec::new();
+            for from in &frontier {
+                let Some(node) = state.nodes.get(from) else { continue };
+                for edge in &node.imports {
+                    let Some(target) = &edge.target else { continue };
+                    if edge.type_only || client.contains_key(target) {
+                        continue;
+                    }
+                    // Server Function modules become references; server-only modules cannot be
+                    // bundled. Either way nothing of theirs reaches the browser.
+                    let (target_client, target_server) = state.directives.get(target).copied().unwrap_or_default();
+                    if target_server && !target_client {
+                        continue;
+                    }
+                    if let Some(target_node) = state.nodes.get(target)
+                        && (target_node.use_server || target_node.imports_server_only)
+                    {
+                        continue;
+                    }
+                    client.insert(target.clone(), Some(from.clone()));
+                    next.push(target.clone());
+                }
+            }
+            drop(state);
+            // Modules found to import `server-only` once parsed leave the closure again.
+            let parsed_next: Vec<(PathBuf, Arc<ModuleNode>)> = {
+                let state = read(&self.state);
+                next.par_iter()
+                    .filter(|p| !state.nodes.contains_key(*p))
+                    .map(|p| (p.clone(), Arc::new(self.parse_node(p).unwrap_or_default())))
+                    .collect()
+            };
+            let mut state = write(&self.state);
+            state.nodes.extend(parsed_next);
+            next.retain(|p| {
+                let keep = state.nodes.get(p).is_none_or(|n| !n.imports_server_only && !n.use_server);
+                if !keep {
+                    client.remove(p);
+                }
+                keep
+            });
+            drop(state);
+            frontier = next;
+        }
+        write(&self.state).client = client;
+    }
+}
+
+#[derive(Default)]
+struct ImportCollector {
+    found: Vec<(String, bool, TextRange)>,
+}
+
+impl ImportCollector {
+    fn push(&mut self, specifier: &str, type_only: bool, range: TextRange) {
+        self.found.push((specifier.to_string(), type_only, range));
+    }
+}
+
+impl Visit for ImportCollector {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        let is_loader = match &call.callee {
+            Callee::Import(_) => true,
+            Callee::Expr(e) => matches!(&**e, Expr::Ident(id) if &*id.sym == "require"),
+            Callee::Super(_) => false,
+        };
+        if is_loader
+            && let Some(arg) = call.args.first()
+            && let Expr::Lit(Lit::Str(s)) = &*arg.expr
+        {
+            self.push(&s.value.to_string_lossy(), false, TextRange::from_span(s.span));
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// `"use client"` / `"use server"` in a file's directive prologue, found without parsing:
+/// string-literal statements before anything else, comments and whitespace skipped.
+pub fn prologue_directives(text: &str) -> (bool, bool) {
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if rest.starts_with("#!") {
+        rest = rest.find('\n').map_or("", |i| &rest[i..]);
+    }
+    let (mut client, mut server) = (false, false);
+    loop {
+        rest = skip_trivia(rest);
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { break };
+        let Some(end) = rest[1..].find([quote, '\n', '\\']) else { break };
+        if rest[1..].as_bytes().get(end) != Some(&(quote as u8)) {
+            break;
+        }
+        let value = &rest[1..1 + end];
+        rest = skip_trivia(&rest[end + 2..]);
+        // A string followed by anything but `;`, a line break or EOF is an expression, not a
+        // directive (`"use client".length`).
+        let terminated = rest.is_empty() || rest.starts_with(';') || text_had_newline_before(rest, text);
+        if !terminated {
+            break;
+        }
+        match value {
+            "use client" => client = true,
+            "use server" => server = true,
+            _ => {}
+        }
+        rest = rest.strip_prefix(';').unwrap_or(rest);
+    }
+    (client, server)
+}
+
+/// Whether whitespace skipped right before `rest` (a suffix of `text`) contained a line break.
+fn text_had_newline_before(rest: &str, text: &str) -> bool {
+    let offset = text.len() - rest.len();
+    text[..offset].chars().rev().take_while(|c| c.is_whitespace()).any(|c| c == '\n')
+}
+
+fn skip_trivia(mut rest: &str) -> &str {
+    loop {
+        let trimmed = rest.trim_start();
+        if let Some(after) = trimmed.strip_prefix("//") {
+            rest = after.find('\n').map_or("", |i| &after[i..]);
+        } else if let Some(after) = trimmed.strip_prefix("/*") {
+            rest = after.find("*/").map_or("", |i| &after[i + 2..]);
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prologue_scan() {
+        assert_eq!(prologue_directives("\"use client\";\nimport x from 'y'"), (true, false));
+        assert_eq!(prologue_directives("// hi\n/* c */ 'use strict'\n'use server'\n"), (false, true));
+        assert_eq!(prologue_directives("import x from 'y';\n'use client'"), (false, false));
+        assert_eq!(prologue_directives("// \"use client\"\nexport {}"), (false, false));
+        assert_eq!(prologue_directives("\"use client\".length"), (false, false));
+        assert_eq!(prologue_directives("\u{feff}'use client'"), (true, false));
     }
 }
