@@ -47,10 +47,17 @@ impl FileContext<'_> {
         self.style.get_or_init(|| crate::fixer::FileStyle::detect(self.text)).clone()
     }
 
-    /// Whether the middleware protects the route this file serves. The hook for the route
-    /// table and middleware model; until they are wired in, every route is `Unknown`.
+    /// Whether the middleware protects the route this file serves (from the routing model:
+    /// conditional protection counts as protected, an unreadable matcher as unknown).
     pub fn middleware_protection(&self) -> MiddlewareProtection {
-        MiddlewareProtection::Unknown
+        use crate::project_index::routing::RouteStatus;
+        match self.index.routing().route_for(self.path).map(|r| r.status) {
+            Some(RouteStatus::Protected | RouteStatus::Conditional) => MiddlewareProtection::Protected,
+            Some(RouteStatus::Public | RouteStatus::OutsideMatcher | RouteStatus::NoMiddleware) => {
+                MiddlewareProtection::NotProtected
+            }
+            Some(RouteStatus::Unknown) | None => MiddlewareProtection::Unknown,
+        }
     }
 
     /// A diagnostic of `meta`'s rule with its default severity (configuration is applied later).

@@ -144,7 +144,34 @@ fn every_fix_parses_and_clears_its_finding() {
                         continue;
                     }
                 };
-                let after = workspace.lint_text(&file, &fixed);
+                // Edits in other files (the middleware matcher, a file to create, package.json)
+                // are applied as editor buffers of a fresh workspace, then this file is re-linted.
+                let fresh;
+                let mut lint_with = &workspace;
+                let foreign: Vec<_> = fix.edits.iter().filter(|e| e.file.as_ref().is_some_and(|f| *f != file)).collect();
+                if !foreign.is_empty() {
+                    fresh = Workspace::new(vec![app.clone()]);
+                    let mut targets: BTreeMap<PathBuf, Vec<clerkguard_linter::Edit>> = BTreeMap::new();
+                    for edit in foreign {
+                        let target = edit.file.clone().unwrap_or_default();
+                        targets.entry(target).or_default().push(clerkguard_linter::Edit { file: None, ..edit.clone() });
+                    }
+                    for (target, edits) in targets {
+                        let original = std::fs::read_to_string(&target).unwrap_or_default();
+                        match apply_edits(&original, &edits) {
+                            Ok(new_text) => {
+                                let report = fresh.lint_text(&target, &new_text);
+                                if report.diagnostics.iter().any(|d| d.rule == "parse-error") {
+                                    failures.push(format!("{}: {} fix breaks {}", file.display(), diagnostic.rule, target.display()));
+                                }
+                                fresh.set_overlay(&target, Some(&new_text));
+                            }
+                            Err(e) => failures.push(format!("{}: {}: edits to {} do not apply: {e}", file.display(), diagnostic.rule, target.display())),
+                        }
+                    }
+                    lint_with = &fresh;
+                }
+                let after = lint_with.lint_text(&file, &fixed);
                 let count = |ds: &[Diagnostic], rule: &str| ds.iter().filter(|d| d.rule == rule).count();
                 if after.diagnostics.iter().any(|d| d.rule == "parse-error") {
                     failures.push(format!("{}: {} fix does not parse:\n{fixed}", file.display(), diagnostic.rule));

@@ -6,6 +6,7 @@ pub mod env_files;
 mod file_role;
 mod manifest;
 pub mod matcher;
+pub mod middleware;
 mod routes;
 mod version;
 
