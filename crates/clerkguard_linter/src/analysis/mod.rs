@@ -12,6 +12,7 @@ pub mod functions;
 pub mod locals;
 mod middleware_params;
 mod module_cache;
+pub mod queries;
 mod semantics;
 mod summary;
 

@@ -1,10 +1,506 @@
-//! Data models and their tenant/owner columns (filled in by the tenancy work).
+//! Data models and their tenant/owner columns.
+//!
+//! Read from `prisma/schema.prisma` (or the `prisma.schema` path in package.json, or a
+//! `prisma/schema/` folder) and from Drizzle table definitions in the project's files. Models no
+//! schema declares are inferred from how the code filters them: a model queried with
+//! `orgId: <session orgId>` somewhere has an org column. Supabase tables with row-level security
+//! enabled in `supabase/migrations/*.sql` are recorded: the database scopes those itself.
+
+mod drizzle;
+mod prisma;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use clerkguard_syntax::{SourceKind, parse_source};
 
 use super::ProjectIndex;
+use crate::analysis::FileSemantics;
+use crate::analysis::queries::{self, ValueSource};
+
+/// How many project files inference and Drizzle discovery parse at most.
+const MAX_SCANNED_FILES: usize = 4000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaSource {
+    Prisma,
+    Drizzle,
+    /// Not declared anywhere the tool reads; columns seen in the code's filters.
+    Inferred,
+}
+
+/// What a model is in a multi-tenant app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+    /// The tenant itself (`Organization`): its own id is the scope.
+    Tenant,
+    /// Links users to tenants (`Membership`, `OrgMember`): queried across tenants on purpose.
+    Membership,
+    Data,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    /// The database column when it differs (`@map("org_id")`, `text("org_id")`).
+    pub column: Option<String>,
+    /// The Prisma type or Drizzle builder (`String`, `Organization`, `text`).
+    pub ty: String,
+    pub list: bool,
+    /// Prisma `@relation(fields: [...])`: the scalar fields holding the foreign key.
+    pub relation_fields: Vec<String>,
+    /// Drizzle `.references(() => table.id)`: the referenced table variable.
+    pub references: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The Prisma model name or the Drizzle table variable.
+    pub name: String,
+    pub table: Option<String>,
+    pub source: SchemaSource,
+    pub fields: Vec<Field>,
+    pub kind: ModelKind,
+    /// The tenant column as the code names it (`orgId`, `organizationId`, `org_id`).
+    pub org_column: Option<String>,
+    /// Columns naming the owning user (`userId`, `authorId`, ...).
+    pub owner_columns: Vec<String>,
+}
+
+impl Model {
+    pub fn new(name: String, source: SchemaSource) -> Self {
+        Self {
+            name,
+            table: None,
+            source,
+            fields: Vec::new(),
+            kind: ModelKind::Data,
+            org_column: None,
+            owner_columns: Vec::new(),
+        }
+    }
+
+    /// Whether `column` (as a filter names it: field or database name) is the tenant column.
+    pub fn is_org_column(&self, column: &str) -> bool {
+        self.org_column.as_deref().is_some_and(|c| self.same_column(c, column))
+    }
+
+    pub fn is_owner_column(&self, column: &str) -> bool {
+        self.owner_columns.iter().any(|c| self.same_column(c, column))
+    }
+
+    /// The name a filter should use for `field`: the database column for raw and Supabase
+    /// queries, the field name otherwise.
+    pub fn column_for(&self, field: &str, database_name: bool) -> String {
+        if !database_name {
+            return field.to_string();
+        }
+        self.fields.iter().find(|f| f.name == field).and_then(|f| f.column.clone()).unwrap_or_else(|| field.to_string())
+    }
+
+    fn same_column(&self, known: &str, column: &str) -> bool {
+        if normalize(known) == normalize(column) {
+            return true;
+        }
+        self.fields.iter().any(|f| {
+            (f.name == known || f.column.as_deref() == Some(known))
+                && (f.name == column || f.column.as_deref() == Some(column))
+        })
+    }
+
+    fn field_named(&self, names: &[&str]) -> Option<&Field> {
+        self.fields.iter().find(|f| {
+            names.contains(&normalize(&f.name).as_str())
+                || f.column.as_deref().is_some_and(|c| names.contains(&normalize(c).as_str()))
+        })
+    }
+}
+
+/// Column names that hold the tenant (normalized: lowercase, no `_`).
+const ORG_NAMES: [&str; 6] =
+    ["orgid", "organizationid", "organisationid", "clerkorgid", "clerkorganizationid", "tenantid"];
+/// Tenant-ish names that are the tenant only when their own model is not scoped by an org.
+const SUB_TENANT_NAMES: [&str; 2] = ["workspaceid", "teamid"];
+const OWNER_NAMES: [&str; 10] = [
+    "userid",
+    "authorid",
+    "ownerid",
+    "createdbyid",
+    "createdby",
+    "creatorid",
+    "clerkid",
+    "clerkuserid",
+    "ownerclerkid",
+    "authorclerkid",
+];
+const TENANT_MODELS: [&str; 4] = ["organization", "organisation", "org", "tenant"];
+
+pub fn is_org_column_name(name: &str) -> bool {
+    ORG_NAMES.contains(&normalize(name).as_str())
+}
+
+pub fn is_owner_column_name(name: &str) -> bool {
+    OWNER_NAMES.contains(&normalize(name).as_str())
+}
+
+/// Lowercase without `_`: `org_id`, `orgId` and `OrgID` are the same column name.
+pub fn normalize(name: &str) -> String {
+    name.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect()
+}
+
+fn singular(name: &str) -> String {
+    let n = normalize(name);
+    n.strip_suffix('s').filter(|s| !s.is_empty()).map(str::to_string).unwrap_or(n)
+}
 
 #[derive(Debug, Default)]
-pub struct DataSchema {}
+pub struct DataSchema {
+    models: Vec<Model>,
+    /// Normalized model, accessor, table and variable names → model.
+    keys: HashMap<String, usize>,
+    /// Supabase tables with row-level security enabled (normalized).
+    rls_tables: HashSet<String>,
+}
 
-pub fn build(_index: &ProjectIndex) -> DataSchema {
-    DataSchema::default()
+impl DataSchema {
+    /// A schema from declared models (their columns classified here).
+    pub fn from_models(models: Vec<Model>) -> Self {
+        let mut schema = DataSchema { models, ..Default::default() };
+        schema.classify();
+        schema.index_keys();
+        schema
+    }
+
+    /// The model a query names: Prisma accessor (`post`), model name, Drizzle table variable,
+    /// table name, Mongoose model.
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        self.keys.get(&normalize(name)).map(|&i| &self.models[i])
+    }
+
+    pub fn models(&self) -> &[Model] {
+        &self.models
+    }
+
+    /// Whether the database applies row-level security to this table (Supabase).
+    pub fn has_row_level_security(&self, table: &str) -> bool {
+        self.rls_tables.contains(&normalize(table))
+    }
+
+    fn index_keys(&mut self) {
+        self.keys.clear();
+        for (i, model) in self.models.iter().enumerate() {
+            for key in [Some(&model.name), model.table.as_ref()].into_iter().flatten() {
+                self.keys.entry(normalize(key)).or_insert(i);
+            }
+        }
+    }
+
+    fn classify(&mut self) {
+        // Pass 1: direct org columns, owners, and what each model is.
+        let tenant_models: HashSet<String> = self
+            .models
+            .iter()
+            .filter(|m| TENANT_MODELS.contains(&singular(&m.name).as_str()))
+            .map(|m| normalize(&m.name))
+            .collect();
+        for model in &mut self.models {
+            let singular_name = singular(&model.name);
+            model.kind = if TENANT_MODELS.contains(&singular_name.as_str()) {
+                ModelKind::Tenant
+            } else if singular_name.contains("member") || singular_name.contains("invit") {
+                ModelKind::Membership
+            } else {
+                ModelKind::Data
+            };
+            if model.kind == ModelKind::Tenant {
+                continue;
+            }
+            let by_name = model.field_named(&ORG_NAMES).map(|f| f.name.clone());
+            let by_relation = model.fields.iter().find_map(|f| {
+                if tenant_models.contains(&normalize(&f.ty)) {
+                    f.relation_fields.first().cloned()
+                } else {
+                    f.references.as_ref().filter(|r| tenant_models.contains(&normalize(r))).map(|_| f.name.clone())
+                }
+            });
+            model.org_column = model.org_column.take().or(by_name).or(by_relation);
+            let mut owners: Vec<String> = model
+                .fields
+                .iter()
+                .filter(|f| is_owner_column_name(&f.name) || f.column.as_deref().is_some_and(is_owner_column_name))
+                .map(|f| f.name.clone())
+                .collect();
+            for f in &model.fields {
+                if matches!(singular(&f.ty).as_str(), "user" | "profile") {
+                    owners.extend(f.relation_fields.iter().cloned());
+                }
+            }
+            for owner in owners {
+                if !model.owner_columns.contains(&owner) {
+                    model.owner_columns.push(owner);
+                }
+            }
+        }
+        // Pass 2: `workspaceId`/`teamId` are the tenant only when that model is not itself
+        // scoped by an org (then it is a sub-resource of the tenant, not the tenant).
+        let scoped: HashSet<String> =
+            self.models.iter().filter(|m| m.org_column.is_some()).map(|m| singular(&m.name)).collect();
+        for model in &mut self.models {
+            if model.org_column.is_some() || model.kind == ModelKind::Tenant {
+                continue;
+            }
+            if let Some(field) = model.field_named(&SUB_TENANT_NAMES) {
+                let target = normalize(&field.name).trim_end_matches("id").to_string();
+                if !scoped.contains(&target) {
+                    model.org_column = Some(field.name.clone());
+                }
+            }
+        }
+        // A workspace or team model without an org column is the tenant itself.
+        for model in &mut self.models {
+            let s = singular(&model.name);
+            if (s == "workspace" || s == "team") && model.org_column.is_none() && model.kind == ModelKind::Data {
+                model.kind = ModelKind::Tenant;
+            }
+        }
+    }
+}
+
+pub fn build(index: &ProjectIndex) -> DataSchema {
+    let mut models = Vec::new();
+    for path in prisma_schema_files(index) {
+        if let Some(text) = index.read(&path) {
+            models.extend(prisma::parse(&text));
+        }
+    }
+    let mut observed: Vec<(String, Vec<(String, ValueSource)>)> = Vec::new();
+    for path in index.files.iter().take(MAX_SCANNED_FILES) {
+        let Some(kind) = SourceKind::from_path(path) else { continue };
+        let Some(text) = index.read(path) else { continue };
+        let defines_tables = text.contains("Table(") || text.contains(".table(");
+        let may_query = text.contains("where") || text.contains(".eq(") || text.contains(".find");
+        if !defines_tables && !may_query {
+            continue;
+        }
+        let parsed = parse_source(&text, kind);
+        let Some(module) = parsed.module.as_ref() else { continue };
+        if defines_tables {
+            models.extend(drizzle::tables(module));
+        }
+        if may_query {
+            let sem = FileSemantics::build(module, &text);
+            for query in queries::queries_in_module(module, &sem) {
+                let Some(model) = query.model else { continue };
+                let columns = query.conditions.iter().map(|c| (c.column.clone(), c.value)).collect();
+                observed.push((model, columns));
+            }
+        }
+    }
+    let mut schema = DataSchema::from_models(models);
+    schema.add_inferred(observed);
+    schema.rls_tables = supabase_rls_tables(&index.root);
+    schema
+}
+
+impl DataSchema {
+    /// Adds models only the code's filters reveal (declared models are left as declared).
+    pub fn add_inferred(&mut self, observed: Vec<(String, Vec<(String, ValueSource)>)>) {
+        let mut inferred: Vec<Model> = Vec::new();
+        for (model_name, columns) in observed {
+            if self.model(&model_name).is_some() {
+                continue;
+            }
+            let index = match inferred.iter().position(|m| normalize(&m.name) == normalize(&model_name)) {
+                Some(i) => i,
+                None => {
+                    inferred.push(Model::new(model_name.clone(), SchemaSource::Inferred));
+                    inferred.len() - 1
+                }
+            };
+            let model = &mut inferred[index];
+            for (column, value) in columns {
+                let is_org = is_org_column_name(&column) || value == ValueSource::SessionOrg;
+                let is_owner = is_owner_column_name(&column) || value == ValueSource::SessionUser;
+                if !model.fields.iter().any(|f| f.name == column) && (is_org || is_owner) {
+                    model.fields.push(Field {
+                        name: column.clone(),
+                        column: None,
+                        ty: String::new(),
+                        list: false,
+                        relation_fields: Vec::new(),
+                        references: None,
+                    });
+                }
+                if is_org && model.org_column.is_none() {
+                    model.org_column = Some(column);
+                } else if is_owner && !is_org && !model.owner_columns.contains(&column) {
+                    model.owner_columns.push(column);
+                }
+            }
+        }
+        inferred.retain(|m| m.org_column.is_some() || !m.owner_columns.is_empty());
+        if inferred.is_empty() {
+            return;
+        }
+        self.models.extend(inferred);
+        self.classify();
+        self.index_keys();
+    }
+}
+
+/// `prisma.schema` from package.json, else `prisma/schema.prisma`, else `prisma/schema/*.prisma`.
+fn prisma_schema_files(index: &ProjectIndex) -> Vec<PathBuf> {
+    let root = &index.root;
+    let configured = index
+        .read(&root.join("package.json"))
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| json.get("prisma")?.get("schema")?.as_str().map(|s| root.join(s)));
+    let candidates = configured.into_iter().chain([
+        root.join("prisma/schema.prisma"),
+        root.join("prisma/schema"),
+        root.join("schema.prisma"),
+    ]);
+    for candidate in candidates {
+        if candidate.is_file() {
+            return vec![candidate];
+        }
+        if candidate.is_dir() {
+            let files = prisma_files_in(&candidate);
+            if !files.is_empty() {
+                return files;
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn prisma_files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> =
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "prisma")).collect();
+    files.sort();
+    files
+}
+
+/// Tables with `alter table <t> enable row level security` in Supabase migrations.
+fn supabase_rls_tables(root: &Path) -> HashSet<String> {
+    let mut tables = HashSet::new();
+    let Ok(entries) = std::fs::read_dir(root.join("supabase/migrations")) else { return tables };
+    for path in entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "sql")) {
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let lower = text.to_ascii_lowercase();
+        for statement in lower.split(';') {
+            let words: Vec<&str> = statement.split_whitespace().collect();
+            if let Some(pos) = words.windows(4).position(|w| w == ["enable", "row", "level", "security"])
+                && pos >= 1
+            {
+                let table = words[pos - 1].trim_matches('"');
+                let table = table.rsplit('.').next().unwrap_or(table).trim_matches('"');
+                tables.insert(normalize(table));
+            }
+        }
+    }
+    tables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, ty: &str) -> Field {
+        Field {
+            name: name.into(),
+            column: None,
+            ty: ty.into(),
+            list: false,
+            relation_fields: Vec::new(),
+            references: None,
+        }
+    }
+
+    #[test]
+    fn classifies_tenant_owner_and_membership_models() {
+        let text = r#"
+model Organization { 
+  id String @id
+}
+model Project {
+  id String @id
+  organizationId String
+  organization Organization @relation(fields: [organizationId], references: [id])
+  createdById String
+}
+model Membership {
+  id String @id
+  orgId String
+  userId String
+}
+model Workspace {
+  id String @id
+  orgId String
+}
+model Board {
+  id String @id
+  workspaceId String
+}
+model Note {
+  id String @id
+  writer User @relation(fields: [writerId], references: [id])
+  writerId String
+}
+"#;
+        let schema = DataSchema::from_models(prisma::parse(text));
+        let org = schema.model("organization").expect("org");
+        assert_eq!(org.kind, ModelKind::Tenant);
+        assert_eq!(org.org_column, None);
+        let project = schema.model("project").expect("project");
+        assert_eq!(project.org_column.as_deref(), Some("organizationId"));
+        assert_eq!(project.owner_columns, ["createdById"]);
+        assert_eq!(schema.model("membership").expect("m").kind, ModelKind::Membership);
+        // Workspace has its own org column, so a board's workspaceId is not the tenant.
+        assert_eq!(schema.model("workspace").expect("ws").org_column.as_deref(), Some("orgId"));
+        assert_eq!(schema.model("board").expect("board").org_column, None);
+        assert_eq!(schema.model("note").expect("note").owner_columns, ["writerId"]);
+    }
+
+    #[test]
+    fn workspace_is_the_tenant_when_nothing_scopes_it() {
+        let mut workspace = Model::new("Workspace".into(), SchemaSource::Prisma);
+        workspace.fields.push(field("id", "String"));
+        let mut doc = Model::new("Doc".into(), SchemaSource::Prisma);
+        doc.fields.push(field("workspaceId", "String"));
+        let schema = DataSchema::from_models(vec![workspace, doc]);
+        assert_eq!(schema.model("workspace").expect("ws").kind, ModelKind::Tenant);
+        assert_eq!(schema.model("doc").expect("doc").org_column.as_deref(), Some("workspaceId"));
+    }
+
+    #[test]
+    fn lookup_by_accessor_table_and_database_column() {
+        let mut model = Model::new("TeamNote".into(), SchemaSource::Prisma);
+        model.table = Some("team_notes".into());
+        model.fields.push(Field { column: Some("org_id".into()), ..field("orgId", "String") });
+        let schema = DataSchema::from_models(vec![model]);
+        let by_accessor = schema.model("teamNote").expect("accessor");
+        assert!(schema.model("team_notes").is_some());
+        assert!(by_accessor.is_org_column("org_id"));
+        assert!(by_accessor.is_org_column("orgId"));
+        assert_eq!(by_accessor.column_for("orgId", true), "org_id");
+    }
+
+    #[test]
+    fn infers_columns_from_filters_but_keeps_declared_models() {
+        let mut declared = Model::new("Post".into(), SchemaSource::Prisma);
+        declared.fields.push(field("authorId", "String"));
+        let mut schema = DataSchema::from_models(vec![declared]);
+        schema.add_inferred(vec![
+            ("post".into(), vec![("orgId".into(), ValueSource::SessionOrg)]),
+            ("invoice".into(), vec![("id".into(), ValueSource::Input), ("tenant".into(), ValueSource::SessionOrg)]),
+            ("comment".into(), vec![("clerkUserId".into(), ValueSource::SessionUser)]),
+            ("tag".into(), vec![("name".into(), ValueSource::Literal)]),
+        ]);
+        assert_eq!(schema.model("post").expect("post").org_column, None);
+        assert_eq!(schema.model("invoice").expect("invoice").org_column.as_deref(), Some("tenant"));
+        assert_eq!(schema.model("comment").expect("comment").owner_columns, ["clerkUserId"]);
+        assert!(schema.model("tag").is_none());
+    }
 }

@@ -5,6 +5,7 @@ mod auth_not_awaited;
 mod auth_result_unchecked;
 mod client_supplied_identity;
 mod guard_fix;
+mod mutation_without_ownership_check;
 mod protect_not_awaited;
 mod route_handler_missing_auth;
 mod server_action_missing_auth;
@@ -36,6 +37,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(AuthNotAwaited),
         Box::new(ProtectNotAwaited),
         Box::new(ClientSuppliedIdentity),
+        Box::new(mutation_without_ownership_check::MutationWithoutOwnershipCheck),
     ]
 }
 
