@@ -305,7 +305,11 @@ impl<'a, 'b> Walk<'a, 'b> {
                             }
                             ObjectPatProp::Rest(_) => continue,
                         };
-                        if is_identity_name(&key) && self.kind == EntryKind::ServerFunction {
+                        if is_server_provided(&key) {
+                            // `{ parsedInput, ctx }` of next-safe-action and similar wrappers:
+                            // `ctx` comes from the server-side middleware, not the caller.
+                            continue;
+                        } else if is_identity_name(&key) && self.kind == EntryKind::ServerFunction {
                             state.inputs.insert(local, range);
                         } else {
                             // `{ params }`, `{ searchParams }` of a route handler / page.
@@ -847,6 +851,11 @@ impl<'a, 'b> Walk<'a, 'b> {
             unchecked_auth: if state.guarded { None } else { state.last_auth },
         });
     }
+}
+
+/// Parameters that wrappers fill on the server (`ctx` of next-safe-action, tRPC, zsa).
+fn is_server_provided(name: &str) -> bool {
+    matches!(name, "ctx" | "context" | "session" | "auth")
 }
 
 /// Calls that verify the caller by signature or shared secret (webhooks, cron jobs).
