@@ -92,6 +92,16 @@ impl RoutingModel {
 }
 
 pub fn build(index: &ProjectIndex) -> RoutingModel {
+    build_with(index, None)
+}
+
+/// The model with `text` standing for the content of `path` (a middleware or route-list file
+/// being linted from a buffer the index has not seen).
+pub fn build_with(index: &ProjectIndex, replaced: Option<(&Path, &str)>) -> RoutingModel {
+    let read_file = |path: &Path| match replaced {
+        Some((p, text)) if p == path => Some(text.to_string()),
+        _ => index.read(path),
+    };
     let next_version = index.project.next.as_ref().and_then(|n| n.effective());
     let mut files = index.files.clone();
     files.extend(index.overlays.keys().filter(|p| !index.files.contains(p)).cloned());
@@ -107,10 +117,9 @@ pub fn build(index: &ProjectIndex) -> RoutingModel {
         None => index.route_options.next_options(&NextOptions::default().next_version),
     };
     let resolver = Resolver::new(&index.project);
-    let read = |path: &Path| index.read(path);
-    let resolve = import_resolver(&resolver, &read);
+    let resolve = import_resolver(&resolver, &read_file);
     let analyze = |file: &Path| {
-        index.read(file).map(|text| MiddlewareModel::analyze(file, &text, &index.project, &next_options, &resolve))
+        read_file(file).map(|text| MiddlewareModel::analyze(file, &text, &index.project, &next_options, &resolve))
     };
     let middleware = location.loaded.as_deref().and_then(analyze);
     let mut unloaded: Vec<MiddlewareModel> = location.misplaced.iter().filter_map(|m| analyze(&m.path)).collect();

@@ -10,6 +10,7 @@ use semver::Version;
 
 use crate::analysis::{FileSemantics, ImportedName, SummaryLookup, clerk_api::is_clerk_server_module};
 use crate::rules::entry_points::AnalyzedEntry;
+use crate::project_index::routing::RoutingModel;
 use crate::{Config, Edit, FileContext, ProjectIndex, Workspace};
 
 /// The first import of a Clerk helper that needs the middleware at runtime (`auth`,
@@ -28,6 +29,42 @@ pub fn clerk_helper_import(sem: &FileSemantics) -> Option<(TextRange, String)> {
         .collect();
     found.sort_by_key(|(r, _)| r.start);
     found.into_iter().next()
+}
+
+/// The routing model as seen from the file being linted: when it is the middleware file or
+/// defines one of its route lists and its text differs from what the index read, the model is
+/// rebuilt with this text so findings and fixes line up with it.
+pub fn routing_for<'a>(ctx: &FileContext<'a>) -> RoutingView<'a> {
+    let routing = ctx.index.routing();
+    let involved = routing
+        .middleware
+        .iter()
+        .chain(&routing.unloaded)
+        .any(|m| m.file == ctx.path || m.lists.iter().any(|l| l.file == ctx.path));
+    if involved && ctx.index.read(ctx.path).as_deref() != Some(ctx.text) {
+        return RoutingView::Owned(Box::new(crate::project_index::routing::build_with(
+            ctx.index,
+            Some((ctx.path, ctx.text)),
+        )));
+    }
+    RoutingView::Shared(routing)
+}
+
+/// The project's routing model, or one rebuilt for the text being linted.
+pub enum RoutingView<'a> {
+    Shared(&'a RoutingModel),
+    Owned(Box<RoutingModel>),
+}
+
+impl std::ops::Deref for RoutingView<'_> {
+    type Target = RoutingModel;
+
+    fn deref(&self) -> &RoutingModel {
+        match self {
+            Self::Shared(model) => model,
+            Self::Owned(model) => model,
+        }
+    }
 }
 
 /// Whether one entry point checks its caller itself.

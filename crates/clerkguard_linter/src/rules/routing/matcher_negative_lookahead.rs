@@ -51,7 +51,8 @@ impl Rule for MatcherNegativeLookahead {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let routing = ctx.index.routing();
+        let routing = super::common::routing_for(ctx);
+        let routing = &*routing;
         let Some(model) = routing.middleware.as_ref().filter(|m| m.file == ctx.path) else { return };
         let MatcherConfig::Static { entries, .. } = &model.matcher else { return };
         let custom: Vec<_> = entries.iter().filter(|e| !is_recommended_matcher_entry(&e.entry.source)).collect();

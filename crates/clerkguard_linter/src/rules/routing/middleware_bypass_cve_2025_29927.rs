@@ -60,7 +60,18 @@ impl Rule for MiddlewareBypassCve202529927 {
             return;
         }
         let Some(next) = &ctx.project.next else { return };
-        let Some(version) = next.effective() else { return };
+        // Read the range from the text being linted (it may be an unsaved buffer or a fixed
+        // text); the lockfile's version counts only while the range is the one on disk.
+        let written = next
+            .version_range
+            .and_then(|(s, _)| ctx.text.get(s as usize..))
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_string);
+        let version = match &written {
+            Some(range) if *range != next.range => clerkguard_project::minimum_of_range(range),
+            _ => next.effective(),
+        };
+        let Some(version) = version else { return };
         let Some(patched) = cve_2025_29927_fix(&version) else { return };
         let routing = ctx.index.routing();
         let exposed: Vec<_> = routing
@@ -80,8 +91,9 @@ impl Rule for MiddlewareBypassCve202529927 {
             return;
         }
         let range = next.manifest_range.map(|(s, e)| TextRange::new(s, e)).unwrap_or_default();
-        let fix = patched.clone().zip(next.version_range).and_then(|(patched, (s, e))| {
-            let current = ctx.text.get(s as usize..e as usize)?;
+        let fix = patched.clone().zip(next.version_range).and_then(|(patched, (s, _))| {
+            let current = written.as_deref()?;
+            let e = s + current.len() as u32;
             let operator: String = current.chars().take_while(|c| matches!(c, '^' | '~' | '>' | '=' | ' ')).collect();
             let new = format!("{operator}{patched}");
             Some(Fix::unsafe_(format!("Bump `next` to `{new}`"), vec![Edit::replace(TextRange::new(s, e), new)]))

@@ -121,8 +121,8 @@ impl Rule for MiddlewareNotLoaded {
         }
         // Only a Next.js app (with an app/ or pages/ directory) loads middleware; a shared
         // package importing `auth` is checked in the apps that use it.
-        let is_app = ctx.project.next.is_some()
-            && (ctx.index.routes.app_dir.is_some() || ctx.index.routes.pages_dir.is_some());
+        let is_app =
+            ctx.project.next.is_some() && (ctx.index.routes.app_dir.is_some() || ctx.index.routes.pages_dir.is_some());
         if !location.misplaced.is_empty() || !is_app {
             return;
         }

@@ -56,7 +56,8 @@ impl Rule for PublicPatternTooBroad {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let routing = ctx.index.routing();
+        let routing = super::common::routing_for(ctx);
+        let routing = &*routing;
         let Some(model) = routing.middleware.as_ref() else { return };
         let rel = |r: &RouteProtection| r.route.url_pattern.clone();
         for list in model.lists.iter().filter(|l| l.role == ListRole::Public) {

@@ -56,7 +56,8 @@ impl Rule for RoutePatternMatchesNothing {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let routing = ctx.index.routing();
+        let routing = super::common::routing_for(ctx);
+        let routing = &*routing;
         let Some(model) = routing.middleware.as_ref() else { return };
         if routing.routes.is_empty() {
             return;

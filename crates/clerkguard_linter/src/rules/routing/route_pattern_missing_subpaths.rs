@@ -54,7 +54,8 @@ impl Rule for RoutePatternMissingSubpaths {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let routing = ctx.index.routing();
+        let routing = super::common::routing_for(ctx);
+        let routing = &*routing;
         let Some(model) = routing.middleware.as_ref() else { return };
         for list in model.lists.iter().filter(|l| l.role == ListRole::Protect) {
             let Ok(matcher) = &list.matcher else { continue };
