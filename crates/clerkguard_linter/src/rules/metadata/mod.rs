@@ -1,7 +1,23 @@
-//! Rules of the `metadata` family (see rules.md).
+//! Section E: user and organization metadata (see rules.md).
+
+mod metadata_from_user_input;
+mod metadata_write_from_client;
+mod sensitive_data_in_public_metadata;
+mod shapes;
+mod unsafe_metadata_authorization;
+
+pub use metadata_from_user_input::MetadataFromUserInput;
+pub use metadata_write_from_client::MetadataWriteFromClient;
+pub use sensitive_data_in_public_metadata::SensitiveDataInPublicMetadata;
+pub use unsafe_metadata_authorization::UnsafeMetadataAuthorization;
 
 use crate::Rule;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![
+        Box::new(MetadataWriteFromClient),
+        Box::new(MetadataFromUserInput),
+        Box::new(UnsafeMetadataAuthorization),
+        Box::new(SensitiveDataInPublicMetadata),
+    ]
 }
