@@ -19,6 +19,30 @@ pub enum Command {
     Rule(RuleArgs),
     /// Run the language server over stdio (what editors start).
     Lsp(LspArgs),
+    /// Print every route with what protects it (middleware matcher and handler, or the route's
+    /// own check).
+    Routes(RoutesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesArgs {
+    /// The app (or a directory of apps).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RoutesFormat::Table)]
+    pub format: RoutesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoutesFormat {
+    /// Aligned columns for the terminal.
+    Table,
+    /// JSON, one object per app.
+    Json,
+    /// A Markdown table per app.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

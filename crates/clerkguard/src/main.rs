@@ -8,6 +8,7 @@ mod fix;
 mod lsp_cmd;
 mod mask;
 mod render;
+mod routes_cmd;
 mod rule_cmd;
 
 use std::io::Write as _;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rule(args) => rule_cmd::run(args.id.as_deref()).and_then(|text| write_stdout(&text)).map(|()| 0),
         Command::Lsp(args) => lsp_cmd::run(args),
+        Command::Routes(args) => routes_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
