@@ -69,6 +69,13 @@ pub fn fix_files(workspace: &Workspace, files: &[PathBuf], min_applicability: Ap
         if original == current {
             continue;
         }
+        if let Some(parent) = path.parent().filter(|p| !p.exists())
+            && let Err(e) = std::fs::create_dir_all(parent)
+        {
+            outcome.warnings.push(format!("cannot create {}: {e}", parent.display()));
+            outcome.write_failed = true;
+            continue;
+        }
         match std::fs::write(path, current) {
             Ok(()) => {
                 workspace.file_changed(path);
@@ -205,6 +212,11 @@ fn apply_cross_file(
                     Ok(text) => {
                         texts.insert(target.clone(), (text.clone(), text));
                     }
+                    // A fix that creates a file (e.g. the missing middleware): insertions into
+                    // an empty text; the file is written (and its directory made) below.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound && edits.iter().all(|e| e.range.end == 0) => {
+                        texts.insert(target.clone(), (String::new(), String::new()));
+                    }
                     Err(e) => {
                         warnings.push(format!("cannot read {} to apply a fix: {e}", target.display()));
                         failed_targets.push(target.clone());
@@ -255,6 +267,18 @@ fn overlaps(a: &clerkguard_linter::TextRange, b: &clerkguard_linter::TextRange) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fix_can_create_a_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let origin = dir.path().join("app/page.tsx");
+        let created = dir.path().join("middleware.ts");
+        let fix = Fix::unsafe_("Create", vec![Edit::insert(0, "export {};\n").in_file(created.clone())]);
+        let mut texts = BTreeMap::new();
+        let mut warnings = Vec::new();
+        assert_eq!(apply_cross_file(&mut texts, &[(origin, fix)], &mut warnings), 1, "{warnings:?}");
+        assert_eq!(texts.get(&created).map(|(o, c)| (o.as_str(), c.as_str())), Some(("", "export {};\n")));
+    }
     use clerkguard_linter::TextRange;
 
     fn edit(file: &Path, start: u32, end: u32, text: &str) -> Edit {

@@ -40,3 +40,17 @@ fn no_app_is_a_usage_error() {
     let run = common::run_in(dir.path(), &["routes"]);
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn fix_creates_the_missing_middleware_file() {
+    let project = common::Project::new();
+    project.write(
+        "app/dashboard/page.tsx",
+        "import { auth } from \"@clerk/nextjs/server\";\n\nexport default async function Page() {\n  const { userId } = await auth();\n  return <p>{userId}</p>;\n}\n",
+    );
+    let run = project.run(&["check", "--fix", "--unsafe-fixes", "--format", "json"]);
+    assert!(project.path("middleware.ts").is_file(), "stdout: {}\nstderr: {}", run.stdout, run.stderr);
+    let created = project.read("middleware.ts");
+    assert!(created.contains("export default clerkMiddleware();"), "{created}");
+    assert!(!run.stdout.contains("middleware-not-loaded"), "{}", run.stdout);
+}
