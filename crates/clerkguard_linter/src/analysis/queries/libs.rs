@@ -426,16 +426,19 @@ fn drizzle_condition(expr: &Expr, cx: &Cx<'_>, in_or: bool, out: &mut Vec<Condit
                     };
                     let equality = matches!(name.as_str(), "eq" | "inArray");
                     let value_expr = args.get(1).copied();
-                    let value = match value_expr {
-                        Some(v) if matches!(peel(v), Expr::Call(_)) && equality => {
-                            subquery_session(v, cx).unwrap_or_else(|| cx.classify(v))
-                        }
-                        Some(v) => cx.classify(v),
-                        None => ValueSource::Other,
+                    // `inArray(t.id, db.select(...).where(eq(m.userId, userId)))`: a membership
+                    // subquery through the session.
+                    let subquery = value_expr
+                        .filter(|v| equality && matches!(peel(v), Expr::Call(_)))
+                        .and_then(|v| subquery_session(v, cx));
+                    let value = match (subquery, value_expr) {
+                        (Some(session), _) => session,
+                        (None, Some(v)) => cx.classify(v),
+                        (None, None) => ValueSource::Other,
                     };
                     out.push(Condition {
                         column,
-                        path: Vec::new(),
+                        path: if subquery.is_some() { vec!["<subquery>".into()] } else { Vec::new() },
                         value: if equality { value } else { ValueSource::Other },
                         value_range: value_expr.map_or(range_of(c), range_of),
                         in_or,

@@ -126,7 +126,7 @@ export const projects = pgTable("projects", {
 });
 export const notes = sqliteTable("notes", (t) => ({ authorId: t.text("author_id") }));
 "#;
-        let parsed = parse_source(text, SourceKind::Ts);
+        let parsed = parse_source(text, SourceKind::TypeScript);
         let models = tables(parsed.module.as_ref().expect("parses"));
         assert_eq!(models.len(), 3);
         let projects = &models[1];

@@ -66,10 +66,10 @@ fn first_string(text: &str) -> Option<String> {
 }
 
 fn parse_field(line: &str) -> Option<Field> {
-    let mut parts = line.splitn(3, char::is_whitespace);
-    let name = parts.next()?.trim();
-    let ty = parts.next()?.trim();
-    let attrs = parts.next().unwrap_or("").trim();
+    let (name, rest) = line.split_once(char::is_whitespace)?;
+    let rest = rest.trim_start();
+    let (ty, attrs) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let (name, ty, attrs) = (name.trim(), ty.trim(), attrs.trim());
     if name.is_empty() || ty.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return None;
     }

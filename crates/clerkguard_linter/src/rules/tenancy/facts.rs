@@ -373,7 +373,16 @@ impl Visit for CheckScan<'_> {
 
     fn visit_var_declarator(&mut self, decl: &VarDeclarator) {
         decl.visit_children_with(self);
-        let (Pat::Ident(var), Some(init)) = (&decl.name, &decl.init) else { return };
+        // `const project = await ...`, `const [project] = await db.select()...`
+        let var = match &decl.name {
+            Pat::Ident(var) => var,
+            Pat::Array(arr) => match arr.elems.first() {
+                Some(Some(Pat::Ident(var))) => var,
+                _ => return,
+            },
+            _ => return,
+        };
+        let Some(init) = &decl.init else { return };
         let init = match peel(init) {
             Expr::Await(a) => peel(&a.arg),
             e => e,

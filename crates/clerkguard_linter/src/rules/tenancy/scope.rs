@@ -59,10 +59,14 @@ pub fn org_scope_gap(ctx: &FileContext<'_>, data: &EntryData<'_>, index: usize) 
     if data.result_checked(index) {
         return None;
     }
-    let restricting: Vec<_> = query.restricting().collect();
+    let mut restricting: Vec<_> = query.restricting().collect();
     let org_in_scope = data.session_org_name().is_some();
+    if restricting.is_empty() && !query.has_filter {
+        return org_in_scope.then_some(ScopeGap::Unfiltered);
+    }
     if restricting.is_empty() {
-        return (org_in_scope && !query.has_filter).then_some(ScopeGap::Unfiltered);
+        // Only `OR` branches: any branch selecting by the caller's value reaches every tenant.
+        restricting = query.conditions.iter().filter(|c| c.equality && c.value == ValueSource::Input).collect();
     }
     if !restricting
         .iter()
@@ -71,7 +75,15 @@ pub fn org_scope_gap(ctx: &FileContext<'_>, data: &EntryData<'_>, index: usize) 
         return None;
     }
     if restricting.iter().any(|c| c.value == ValueSource::Input) {
-        return Some(ScopeGap::ByInput);
+        // An earlier check of the record (`if (project.orgId !== orgId) throw`) or of the id
+        // (a membership lookup by the same id) scopes it.
+        let start = query.range.start;
+        let checked = data.record_compared_before(start)
+            || restricting
+                .iter()
+                .filter(|c| c.value == ValueSource::Input)
+                .any(|c| data.input_checked_before(ctx.source(c.value_range), start));
+        return (!checked).then_some(ScopeGap::ByInput);
     }
     (org_in_scope && restricting.iter().any(|c| c.value == ValueSource::SessionUser)).then_some(ScopeGap::ByUserOnly)
 }
