@@ -148,7 +148,8 @@ fn every_fix_parses_and_clears_its_finding() {
                 // are applied as editor buffers of a fresh workspace, then this file is re-linted.
                 let fresh;
                 let mut lint_with = &workspace;
-                let foreign: Vec<_> = fix.edits.iter().filter(|e| e.file.as_ref().is_some_and(|f| *f != file)).collect();
+                let foreign: Vec<_> =
+                    fix.edits.iter().filter(|e| e.file.as_ref().is_some_and(|f| *f != file)).collect();
                 if !foreign.is_empty() {
                     fresh = Workspace::new(vec![app.clone()]);
                     let mut targets: BTreeMap<PathBuf, Vec<clerkguard_linter::Edit>> = BTreeMap::new();
@@ -162,11 +163,21 @@ fn every_fix_parses_and_clears_its_finding() {
                             Ok(new_text) => {
                                 let report = fresh.lint_text(&target, &new_text);
                                 if report.diagnostics.iter().any(|d| d.rule == "parse-error") {
-                                    failures.push(format!("{}: {} fix breaks {}", file.display(), diagnostic.rule, target.display()));
+                                    failures.push(format!(
+                                        "{}: {} fix breaks {}",
+                                        file.display(),
+                                        diagnostic.rule,
+                                        target.display()
+                                    ));
                                 }
                                 fresh.set_overlay(&target, Some(&new_text));
                             }
-                            Err(e) => failures.push(format!("{}: {}: edits to {} do not apply: {e}", file.display(), diagnostic.rule, target.display())),
+                            Err(e) => failures.push(format!(
+                                "{}: {}: edits to {} do not apply: {e}",
+                                file.display(),
+                                diagnostic.rule,
+                                target.display()
+                            )),
                         }
                     }
                     lint_with = &fresh;
@@ -195,4 +206,27 @@ fn markers_parse() {
     assert_eq!(expectations(text), vec![(1, "x".into()), (1, "y".into()), (2, "z".into())]);
     assert_eq!(expectations("A=1 # expect: w\n# expect: v\n"), vec![(1, "w".into()), (2, "v".into())]);
     let _ = BTreeMap::<u8, u8>::new();
+}
+
+#[test]
+#[ignore = "prints applied fixes for review: FIX_SHOW=<path substring>"]
+fn show_fixes() {
+    let Some(filter) = std::env::var_os("FIX_SHOW") else { return };
+    let filter = filter.to_string_lossy().into_owned();
+    for app in fixture_apps() {
+        let workspace = Workspace::new(vec![app.clone()]);
+        for file in workspace.source_files() {
+            if !file.to_string_lossy().contains(&filter) {
+                continue;
+            }
+            let (report, Some(text)) = workspace.lint_path(&file) else { continue };
+            for d in &report.diagnostics {
+                if let Some(fix) = &d.fix
+                    && let Ok(fixed) = apply_edits(&text, fix.local_edits())
+                {
+                    eprintln!("==== {} {}\n{fixed}", file.display(), d.rule);
+                }
+            }
+        }
+    }
 }
