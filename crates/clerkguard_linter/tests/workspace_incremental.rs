@@ -74,3 +74,22 @@ fn import_cycles_terminate() {
     let ws = Workspace::new(vec![root]);
     assert!(rules(&ws, &action).is_empty());
 }
+
+#[test]
+fn opening_then_editing_a_helper_still_reaches_importers() {
+    let (_dir, guard, action, unrelated) = project();
+    let root = guard.parent().unwrap().parent().unwrap().to_path_buf();
+    let ws = Workspace::new(vec![root]);
+    // The scan lints every file (the language server does this on `initialized`).
+    for file in ws.source_files() {
+        ws.lint_path(&file);
+    }
+    let opened = ws.set_overlay(&guard, Some(GUARD));
+    assert!(opened.contains(&action), "{opened:?}");
+    ws.lint_text(&guard, GUARD);
+    let edited = ws.set_overlay(&guard, Some(NOT_A_GUARD));
+    assert!(edited.contains(&action), "{edited:?}");
+    assert!(!edited.contains(&unrelated), "{edited:?}");
+    ws.lint_text(&guard, NOT_A_GUARD);
+    assert_eq!(rules(&ws, &action), ["server-action-missing-auth"]);
+}

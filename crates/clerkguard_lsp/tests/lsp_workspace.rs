@@ -196,3 +196,36 @@ async fn workspace_folders_can_change() {
     client.diagnostics_where(&uri, |p| p["diagnostics"].as_array().unwrap().is_empty()).await;
     assert_eq!(client.shutdown_and_exit().await, 0);
 }
+
+/// Editing a guard helper in the editor (unsaved) updates the diagnostics of a closed file that
+/// imports it through a tsconfig alias and an index re-export, and leaves unrelated files alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_a_helper_republishes_its_importers() {
+    let guard = "import { auth } from \"@clerk/nextjs/server\";\n\nexport async function requireUser() {\n  const { userId } = await auth();\n  if (!userId) throw new Error(\"Unauthenticated\");\n  return userId;\n}\n";
+    let action = "\"use server\";\nimport { requireUser } from \"@/lib\";\nimport { db } from \"@/lib/db\";\n\nexport async function remove(id: string) {\n  await requireUser();\n  await db.post.delete({ where: { id } });\n}\n";
+    let (_dir, root) = project(&[
+        ("tsconfig.json", r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./*"] } } }"#),
+        ("lib/index.ts", "export * from \"./guards\";\n"),
+        ("lib/guards.ts", guard),
+        ("lib/db.ts", "export const db = {} as any;\n"),
+        ("app/actions.ts", action),
+    ]);
+    let guard_uri = file_uri(&root.join("lib/guards.ts"));
+    let action_uri = file_uri(&root.join("app/actions.ts"));
+    let mut client = TestClient::start();
+    client.initialize(Some(&root), capabilities(false), Value::Null).await;
+    client.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end").await;
+
+    client.open(&guard_uri, "typescript", 1, guard).await;
+    // Remove the check: requireUser() no longer guards its callers.
+    let weakened = guard.replace("  if (!userId) throw new Error(\"Unauthenticated\");\n", "");
+    client.change(&guard_uri, 2, full_change(&weakened)).await;
+    let flagged =
+        client.diagnostics_where(&action_uri, |p| codes(p).contains(&"server-action-missing-auth".to_string())).await;
+    assert_eq!(flagged["version"], Value::Null, "the importer is not open");
+
+    // Put the check back: the finding goes away again.
+    client.change(&guard_uri, 3, full_change(guard)).await;
+    client.diagnostics_where(&action_uri, |p| p["diagnostics"].as_array().unwrap().is_empty()).await;
+    assert_eq!(client.shutdown_and_exit().await, 0);
+}

@@ -505,11 +505,14 @@ impl<'a, 'b> Walk<'a, 'b> {
             Some(Expr::Lit(Lit::Null(_))) => (true, None, false),
             Some(Expr::Lit(Lit::Bool(b))) => (!b.value, None, b.value && state.guarded),
             Some(Expr::Ident(id)) if &*id.sym == "undefined" => (true, None, false),
-            Some(expr) => (
-                false,
-                self.session_kind_of(expr, state),
-                test_polarity(expr, &self.env(state)) == Some(Polarity::SignedInWhenTrue),
-            ),
+            Some(expr) => {
+                let session = self.session_kind_of(expr, state);
+                // Returning the session itself is not a predicate; returning `has(...)` or a
+                // comparison on it is.
+                let predicate = matches!(session, None | Some(SessionKind::IsAuthenticated))
+                    && test_polarity(expr, &self.env(state)) == Some(Polarity::SignedInWhenTrue);
+                (false, session, predicate)
+            }
         };
         self.returns.push(ReturnPoint { guarded: state.guarded, nullish, session, signed_in_predicate });
     }
