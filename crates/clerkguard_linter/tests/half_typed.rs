@@ -24,13 +24,14 @@ fn every_prefix_lints_without_panics() {
     let mut linted = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        for cut in char_boundaries(&text, 23) {
+        // About 40 cuts per file keeps the test quick as fixtures grow.
+        for cut in char_boundaries(&text, (text.len() / 40).max(23)) {
             let report = ws.lint_text(file, &text[..cut]);
             assert!(report.panicked_rules.is_empty(), "{} cut at {cut}: {:?}", file.display(), report.panicked_rules);
             linted += 1;
         }
     }
-    assert!(linted > 500, "linted {linted} prefixes");
+    assert!(linted > 300, "linted {linted} prefixes");
 }
 
 #[test]
@@ -38,7 +39,7 @@ fn deleting_characters_never_panics() {
     let (ws, files) = fixture_files();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        for at in char_boundaries(&text, 37) {
+        for at in char_boundaries(&text, (text.len() / 25).max(37)) {
             let mut broken = text.clone();
             if broken.is_char_boundary(at) && at < broken.len() {
                 broken.remove(at);
