@@ -60,6 +60,8 @@ impl Session {
                 None => builder.add(&doc.target, edits),
                 Some(path) => match self.edit_target(path, workspace) {
                     Some(target) => builder.add(&target, edits),
+                    // A fix that creates the file (the missing middleware).
+                    None if !path.exists() && edits.iter().all(|e| e.range.end == 0) => builder.create(path, edits),
                     None => Err(format!("cannot read {}", path.display())),
                 },
             };

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use clerkguard_linter::{Edit, PositionEncoding, TextRange, Workspace, WorkspaceFile};
 use tower_lsp_server::ls_types::{
-    DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    CreateFile, CreateFileOptions, DocumentChangeOperation, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, ResourceOp, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use crate::diagnostics::uri_for_path;
@@ -39,11 +40,26 @@ pub struct WorkspaceEditBuilder {
     encoding: PositionEncoding,
     document_changes: bool,
     files: Vec<(EditTarget, Vec<TextEdit>)>,
+    /// Files the edit creates (before their text edits).
+    creates: Vec<Uri>,
 }
 
 impl WorkspaceEditBuilder {
     pub fn new(encoding: PositionEncoding, document_changes: bool) -> Self {
-        Self { encoding, document_changes, files: Vec::new() }
+        Self { encoding, document_changes, files: Vec::new(), creates: Vec::new() }
+    }
+
+    /// Creates the file at `path` (empty) before its edits are applied; `edits` are insertions
+    /// into the empty text. Needs `documentChanges` (resource operations); fails without it.
+    pub fn create<'a>(&mut self, path: &Path, edits: impl IntoIterator<Item = &'a Edit>) -> Result<(), String> {
+        if !self.document_changes {
+            return Err(format!("the client cannot create {}", path.display()));
+        }
+        let uri = uri_for_path(path).ok_or_else(|| format!("no URI for {}", path.display()))?;
+        let target = EditTarget { uri: uri.clone(), version: None, text: String::new() };
+        self.add(&target, edits)?;
+        self.creates.push(uri);
+        Ok(())
     }
 
     /// Adds edits whose byte ranges refer to `target.text`. Fails (adding nothing) when a range
@@ -69,6 +85,30 @@ impl WorkspaceEditBuilder {
     }
 
     pub fn build(self) -> WorkspaceEdit {
+        if self.document_changes && !self.creates.is_empty() {
+            let mut operations: Vec<DocumentChangeOperation> = self
+                .creates
+                .iter()
+                .map(|uri| {
+                    DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                        uri: uri.clone(),
+                        options: Some(CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }),
+                        annotation_id: None,
+                    }))
+                })
+                .collect();
+            operations.extend(self.files.into_iter().map(|(target, edits)| {
+                DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri: target.uri, version: target.version },
+                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                })
+            }));
+            return WorkspaceEdit {
+                changes: None,
+                document_changes: Some(DocumentChanges::Operations(operations)),
+                change_annotations: None,
+            };
+        }
         if self.document_changes {
             let edits = self
                 .files
@@ -120,6 +160,19 @@ pub fn minimal_replacement(old: &str, new: &str) -> Option<(TextRange, String)> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn creating_a_file_needs_document_changes_and_comes_first() {
+        let path = std::env::temp_dir().join("clerkguard-missing-dir/middleware.ts");
+        let edits = [Edit::insert(0, "export {};\n")];
+        let mut plain = WorkspaceEditBuilder::new(PositionEncoding::Utf16, false);
+        assert!(plain.create(&path, &edits).is_err());
+        let mut builder = WorkspaceEditBuilder::new(PositionEncoding::Utf16, true);
+        builder.create(&path, &edits).unwrap();
+        let Some(DocumentChanges::Operations(ops)) = builder.build().document_changes else { panic!("operations") };
+        assert!(matches!(&ops[0], DocumentChangeOperation::Op(ResourceOp::Create(_))));
+        assert!(matches!(&ops[1], DocumentChangeOperation::Edit(e) if e.edits.len() == 1));
+    }
 
     #[test]
     fn minimal_replacement_keeps_common_ends_on_char_boundaries() {

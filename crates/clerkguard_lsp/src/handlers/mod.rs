@@ -2,6 +2,7 @@
 //! operations; they hold no analysis logic.
 
 pub mod code_action;
+pub mod code_lens;
 pub mod did_change;
 pub mod did_change_configuration;
 pub mod did_change_watched_files;

@@ -9,8 +9,8 @@ use clerkguard_syntax::{LineIndex, SourceKind, TextRange, parse_source};
 use semver::Version;
 
 use crate::analysis::{FileSemantics, ImportedName, SummaryLookup, clerk_api::is_clerk_server_module};
-use crate::rules::entry_points::AnalyzedEntry;
 use crate::project_index::routing::RoutingModel;
+use crate::rules::entry_points::AnalyzedEntry;
 use crate::{Config, Edit, FileContext, ProjectIndex, Workspace};
 
 /// The first import of a Clerk helper that needs the middleware at runtime (`auth`,
@@ -243,4 +243,27 @@ pub fn route_guards_itself(workspace: &Workspace, path: &Path) -> Option<bool> {
         (!entries.is_empty()).then(|| entries.iter().all(entry_guards))
     })
     .flatten()
+}
+
+/// One line describing how the route `path` serves is protected, for editors (a code lens):
+/// `None` when the file is not a route.
+pub fn route_protection_summary(workspace: &Workspace, path: &Path) -> Option<String> {
+    use crate::project_index::routing::RouteStatus;
+    let index = workspace.index_for(path);
+    let route = index.routing().route_for(path)?.clone();
+    let status = match route.status {
+        RouteStatus::NoMiddleware => "no middleware runs for it".to_string(),
+        RouteStatus::OutsideMatcher => "outside the middleware matcher".to_string(),
+        RouteStatus::Public => "public in the middleware".to_string(),
+        RouteStatus::Protected => "protected by the middleware".to_string(),
+        RouteStatus::Conditional => "conditionally protected by the middleware".to_string(),
+        RouteStatus::Unknown => "middleware matcher not readable statically".to_string(),
+    };
+    let decided = route.decided_by.as_ref().map(|d| format!(" ({})", d.text)).unwrap_or_default();
+    let own = match route_guards_itself(workspace, path) {
+        Some(true) => " · checks the caller itself",
+        Some(false) => " · no check of its own",
+        None => "",
+    };
+    Some(format!("{}: {status}{decided}{own}", route.route.url_pattern))
 }

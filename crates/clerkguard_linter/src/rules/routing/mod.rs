@@ -12,7 +12,7 @@ mod route_pattern_matches_nothing;
 mod route_pattern_missing_subpaths;
 mod webhook_route_protected;
 
-pub use common::route_guards_itself;
+pub use common::{route_guards_itself, route_protection_summary};
 pub use matcher_negative_lookahead::MatcherNegativeLookahead;
 pub use middleware_bypass_cve_2025_29927::MiddlewareBypassCve202529927;
 pub use middleware_not_loaded::MiddlewareNotLoaded;
