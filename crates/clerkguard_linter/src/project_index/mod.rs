@@ -132,7 +132,7 @@ impl ProjectIndex {
         let structural = (at_root_or_src && matches!(stem, "middleware" | "proxy"))
             || name.starts_with("next.config.")
             || name.starts_with(".env")
-            || name == "schema.prisma"
+            || name.ends_with(".prisma")
             || !self.files.iter().any(|f| f == path) && crate::Workspace::is_analyzable(path)
             || !path.exists();
         if structural { ChangeImpact::Structural } else { ChangeImpact::FileOnly }
