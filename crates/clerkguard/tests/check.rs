@@ -254,6 +254,28 @@ fn secrets_are_masked_in_every_format() {
 }
 
 #[test]
+fn hardcoded_secret_findings_are_masked_in_every_format() {
+    let project = Project::new();
+    project.write("lib/clerk.ts", format!("export const secretKey = \"{SECRET}\";\n"));
+    project.write(".env", format!("CLERK_SECRET_KEY={SECRET}\n"));
+    for format in ["pretty", "json", "sarif", "github"] {
+        let run = project.run(&["check", "--format", format]);
+        run.assert_code(1);
+        assert!(
+            !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
+            "{format} leaks the secret:\n{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("hardcoded-clerk-secret"), "{format} misses the finding:\n{}", run.stdout);
+        assert!(run.stdout.contains("sk_live_…9f2c"), "{format} does not show the masked key:\n{}", run.stdout);
+        assert!(run.stdout.contains(".env"), "{format} does not report the env file:\n{}", run.stdout);
+    }
+    // The fix swaps the literal for the env read; the secret leaves the source file.
+    project.run(&["check", "--fix", "--unsafe-fixes", "--rule", "hardcoded-clerk-secret"]);
+    assert_eq!(project.read("lib/clerk.ts"), "export const secretKey = process.env.CLERK_SECRET_KEY;\n");
+}
+
+#[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let project = clean_project();
     project.write("lib/version.ts", STALE_SUPPRESSION);

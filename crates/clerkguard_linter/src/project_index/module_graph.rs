@@ -184,10 +184,14 @@ impl ModuleGraph {
                 ModuleItem::ModuleDecl(ModuleDecl::Import(import)) => {
                     let type_only = import.type_only
                         || (!import.specifiers.is_empty()
-                            && import.specifiers.iter().all(|s| {
-                                matches!(s, clerkguard_syntax::ast::ImportSpecifier::Named(n) if n.is_type_only)
-                            }));
-                    collector.push(&import.src.value.to_string_lossy(), type_only, TextRange::from_span(import.src.span));
+                            && import.specifiers.iter().all(
+                                |s| matches!(s, clerkguard_syntax::ast::ImportSpecifier::Named(n) if n.is_type_only),
+                            ));
+                    collector.push(
+                        &import.src.value.to_string_lossy(),
+                        type_only,
+                        TextRange::from_span(import.src.span),
+                    );
                 }
                 ModuleItem::ModuleDecl(ModuleDecl::ExportAll(e)) => {
                     collector.push(&e.src.value.to_string_lossy(), e.type_only, TextRange::from_span(e.src.span));
@@ -236,10 +240,8 @@ impl ModuleGraph {
                 let state = read(&self.state);
                 frontier.iter().filter(|p| !state.nodes.contains_key(*p)).cloned().collect()
             };
-            let parsed: Vec<(PathBuf, Arc<ModuleNode>)> = missing
-                .par_iter()
-                .map(|p| (p.clone(), Arc::new(self.parse_node(p).unwrap_or_default())))
-                .collect();
+            let parsed: Vec<(PathBuf, Arc<ModuleNode>)> =
+                missing.par_iter().map(|p| (p.clone(), Arc::new(self.parse_node(p).unwrap_or_default()))).collect();
             let mut state = write(&self.state);
             state.nodes.extend(parsed);
             let mut next = Vec::new();
@@ -380,6 +382,8 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]
@@ -390,5 +394,54 @@ mod tests {
         assert_eq!(prologue_directives("// \"use client\"\nexport {}"), (false, false));
         assert_eq!(prologue_directives("\"use client\".length"), (false, false));
         assert_eq!(prologue_directives("\u{feff}'use client'"), (true, false));
+    }
+
+    #[test]
+    fn client_closure_and_incremental_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write("package.json", r#"{"dependencies":{"next":"15.5.16"}}"#);
+        let panel = write(
+            "components/Panel.tsx",
+            "'use client';\nimport { a } from '../lib/a';\nimport { act } from '../lib/actions';\nimport { s } from '../lib/guarded';\nimport type { T } from '../lib/types';\nconst lazy = () => import('../lib/lazy');\n",
+        );
+        let a = write("lib/a.ts", "export { b } from './b';\nexport const a = 1;\n");
+        let b = write("lib/b.ts", "export const b = process.env.CLERK_SECRET_KEY;\n");
+        let actions =
+            write("lib/actions.ts", "'use server';\nimport { b } from './b';\nexport async function act() {}\n");
+        let guarded = write("lib/guarded.ts", "import 'server-only';\nexport const s = 1;\n");
+        let types = write("lib/types.ts", "export type T = string;\n");
+        let lazy = write("lib/lazy.ts", "export default 1;\n");
+        let files =
+            vec![panel.clone(), a.clone(), b.clone(), actions.clone(), guarded.clone(), types.clone(), lazy.clone()];
+        let project = clerkguard_project::load_project(&root);
+        let index = ProjectIndex::build(&root, &files, HashMap::new()).with_project(project);
+        let graph = index.module_graph();
+        for (path, client) in [
+            (&panel, true),
+            (&a, true),
+            (&b, true),
+            (&lazy, true),
+            (&actions, false),
+            (&guarded, false),
+            (&types, false),
+        ] {
+            assert_eq!(graph.is_client(path), client, "{}", path.display());
+        }
+        assert_eq!(graph.client_chain(&b), vec![panel.clone(), a.clone(), b.clone()]);
+        // Dropping the import takes `a` and `b` out of the client bundle.
+        let changed = graph.note_change(&panel, Some("'use client';\nexport const x = 1;\n"));
+        assert_eq!(changed, vec![a.clone(), b.clone(), lazy.clone()]);
+        assert!(!graph.is_client(&b));
+        // `"use client"` on `a` brings it (and `b`) back.
+        let changed = graph.note_change(&a, Some("'use client';\nexport { b } from './b';\n"));
+        assert_eq!(changed, vec![b.clone()]);
+        assert!(graph.is_client(&a) && graph.is_client(&b));
     }
 }
