@@ -40,7 +40,8 @@ pub struct AppRoutes {
 }
 
 pub fn run(args: &RoutesArgs) -> anyhow::Result<u8> {
-    let base = std::env::current_dir().and_then(|d| d.canonicalize()).context("cannot determine the current directory")?;
+    let base =
+        std::env::current_dir().and_then(|d| d.canonicalize()).context("cannot determine the current directory")?;
     let path = args.path.canonicalize().with_context(|| format!("cannot read {}", args.path.display()))?;
     let apps = collect(&path, &base);
     if apps.is_empty() {
@@ -67,11 +68,7 @@ pub fn collect(path: &Path, base: &Path) -> Vec<AppRoutes> {
             let routing = index.routing();
             let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
             let routes = routing.routes.iter().map(|r| row(&workspace, r, root)).collect();
-            AppRoutes {
-                app: display(root, base),
-                middleware: routing.location.loaded.as_deref().map(rel),
-                routes,
-            }
+            AppRoutes { app: display(root, base), middleware: routing.location.loaded.as_deref().map(rel), routes }
         })
         .collect()
 }
@@ -109,17 +106,17 @@ fn row(workspace: &Workspace, route: &RouteProtection, root: &Path) -> RouteRow 
 
 /// The protection of a row: what the middleware does, and whether the route checks itself.
 fn protection(row: &RouteRow) -> String {
-    if row.guards_itself == Some(true) { format!("{} + guards-itself", row.middleware) } else { row.middleware.to_string() }
+    if row.guards_itself == Some(true) {
+        format!("{} + guards-itself", row.middleware)
+    } else {
+        row.middleware.to_string()
+    }
 }
 
 fn render_table(apps: &[AppRoutes]) -> String {
     let mut out = String::new();
     for app in apps {
-        out.push_str(&format!(
-            "{} (middleware: {})\n",
-            app.app,
-            app.middleware.as_deref().unwrap_or("none loaded")
-        ));
+        out.push_str(&format!("{} (middleware: {})\n", app.app, app.middleware.as_deref().unwrap_or("none loaded")));
         let rows: Vec<[String; 4]> = app
             .routes
             .iter()

@@ -145,7 +145,8 @@ mod tests {
         assert_eq!(cond.eval(&|_| Match::Yes), Truth::False);
         assert_eq!(cond.eval(&|_| Match::No), Truth::True);
         assert_eq!(cond.eval(&|_| Match::Unknown), Truth::Unknown);
-        let both = Dnf::lit(Lit::Route { list: 0, positive: true }).or(&Dnf::lit(Lit::Route { list: 1, positive: true }));
+        let both =
+            Dnf::lit(Lit::Route { list: 0, positive: true }).or(&Dnf::lit(Lit::Route { list: 1, positive: true }));
         let neither = both.not();
         assert_eq!(neither.0.len(), 1);
         assert_eq!(neither.eval(&|l| if l == 1 { Match::Yes } else { Match::No }), Truth::False);

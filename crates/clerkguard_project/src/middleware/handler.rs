@@ -6,7 +6,7 @@ use std::path::Path;
 
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{
-    BinaryOp, ArrowFunctionBody, CallExpr, Callee, Decl, DefaultDecl, Expr, Function, Lit, Module, ModuleDecl,
+    ArrowFunctionBody, BinaryOp, CallExpr, Callee, Decl, DefaultDecl, Expr, Function, Lit, Module, ModuleDecl,
     ModuleItem, ObjectPatProp, Pat, Prop, PropOrSpread, Stmt, UnaryOp,
 };
 
@@ -541,10 +541,18 @@ impl<'a, 'r> HandlerCx<'a, 'r> {
     fn expression(&mut self, expr: &Expr, path: &Dnf) {
         match peel(expr) {
             Expr::Await(a) if self.is_protect_call(&a.arg, true) => {
-                self.sites.push(ProtectSite { condition: path.clone(), range: range_of(expr), kind: ProtectKind::Protect });
+                self.sites.push(ProtectSite {
+                    condition: path.clone(),
+                    range: range_of(expr),
+                    kind: ProtectKind::Protect,
+                });
             }
             e if self.is_protect_call(e, false) => {
-                self.sites.push(ProtectSite { condition: path.clone(), range: range_of(expr), kind: ProtectKind::Protect });
+                self.sites.push(ProtectSite {
+                    condition: path.clone(),
+                    range: range_of(expr),
+                    kind: ProtectKind::Protect,
+                });
             }
             Expr::Bin(b) if b.op == BinaryOp::LogicalAnd => {
                 let cond = self.condition(&b.left);

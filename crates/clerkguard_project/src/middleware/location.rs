@@ -104,11 +104,9 @@ pub fn locate_middleware(
             None
         };
         match reason {
-            Some(reason) => location.misplaced.push(MisplacedMiddleware {
-                path: (*file).clone(),
-                reason,
-                expected: expected(stem),
-            }),
+            Some(reason) => {
+                location.misplaced.push(MisplacedMiddleware { path: (*file).clone(), reason, expected: expected(stem) })
+            }
             None if *stem == "proxy" => {
                 proxy_file.get_or_insert((*file).clone());
             }

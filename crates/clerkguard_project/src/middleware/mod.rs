@@ -42,7 +42,8 @@ pub fn recommended_matcher(clerk_major: u64) -> Vec<&'static str> {
 
 /// Whether a matcher source is one of Clerk's recommended entries (current or historical).
 pub fn is_recommended_matcher_entry(source: &str) -> bool {
-    const HISTORICAL: [&str; 4] = [r"/((?!.*\..*|_next).*)", "/", "/(api|trpc|__clerk)(.*)", r"/((?!.+\.[\w]+$|_next).*)"];
+    const HISTORICAL: [&str; 4] =
+        [r"/((?!.*\..*|_next).*)", "/", "/(api|trpc|__clerk)(.*)", r"/((?!.+\.[\w]+$|_next).*)"];
     recommended_matcher(7).contains(&source) || HISTORICAL.contains(&source) || source == "/__clerk/(.*)"
 }
 
@@ -187,9 +188,10 @@ impl MiddlewareModel {
     /// (deny by default), rather than a list of protected paths.
     pub fn is_deny_by_default(&self) -> bool {
         self.sites.iter().any(|s| {
-            s.condition.0.iter().any(|conj| {
-                conj.iter().all(|l| matches!(l, Lit::Route { positive: false, .. } | Lit::SignedIn(false)))
-            })
+            s.condition
+                .0
+                .iter()
+                .any(|conj| conj.iter().all(|l| matches!(l, Lit::Route { positive: false, .. } | Lit::SignedIn(false))))
         })
     }
 }

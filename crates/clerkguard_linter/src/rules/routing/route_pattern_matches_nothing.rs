@@ -77,7 +77,10 @@ impl Rule for RoutePatternMatchesNothing {
             && let clerkguard_project::middleware::MatcherConfig::Static { entries, .. } = &model.matcher
         {
             for entry in entries {
-                let Ok(matcher) = NextMatcher::compile(&[entry.entry.clone()], &routing.next_options) else { continue };
+                let Ok(matcher) = NextMatcher::compile(std::slice::from_ref(&entry.entry), &routing.next_options)
+                else {
+                    continue;
+                };
                 let hits =
                     routing.routes.iter().any(|r| r.route.samples.iter().any(|s| matcher.matches(s).is_possible()));
                 candidates.push((entry.source_range, entry.entry.source.clone(), hits));
