@@ -332,7 +332,7 @@ pub fn prologue_directives(text: &str) -> (bool, bool) {
         rest = skip_trivia(rest);
         let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { break };
         let Some(end) = rest[1..].find([quote, '\n', '\\']) else { break };
-        if rest[1..].as_bytes().get(end) != Some(&(quote as u8)) {
+        if rest.as_bytes().get(end + 1) != Some(&(quote as u8)) {
             break;
         }
         let value = &rest[1..1 + end];

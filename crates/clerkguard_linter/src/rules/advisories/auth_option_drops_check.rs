@@ -100,8 +100,10 @@ impl Visit for Finder<'_> {
             && let Expr::Object(obj) = peel(&first.expr)
             && let Some(keys) = keys(obj)
         {
-            let auth: Vec<&(String, TextRange)> = keys.iter().filter(|(k, _)| AUTH_KEYS.contains(&k.as_str())).collect();
-            let options: Vec<&(String, TextRange)> = keys.iter().filter(|(k, _)| OPTION_KEYS.contains(&k.as_str())).collect();
+            let auth: Vec<&(String, TextRange)> =
+                keys.iter().filter(|(k, _)| AUTH_KEYS.contains(&k.as_str())).collect();
+            let options: Vec<&(String, TextRange)> =
+                keys.iter().filter(|(k, _)| OPTION_KEYS.contains(&k.as_str())).collect();
             let protect = self.sem.is_auth_protect_callee(callee) || self.sem.is_auth_object_protect_callee(callee);
             let has_call = chain_names(callee).last().is_some_and(|n| n == "has");
             if protect && !auth.is_empty() && !options.is_empty() && auth.iter().any(|(k, _)| k != "reverification") {
@@ -135,7 +137,8 @@ impl Rule for AuthOptionDropsCheck {
         for mixed in find_mixed(ctx.module, ctx.semantics) {
             if mixed.protect {
                 let fix = mixed.split.map(|(obj, auth, options)| {
-                    let join = |ranges: &[TextRange]| ranges.iter().map(|r| ctx.source(*r)).collect::<Vec<_>>().join(", ");
+                    let join =
+                        |ranges: &[TextRange]| ranges.iter().map(|r| ctx.source(*r)).collect::<Vec<_>>().join(", ");
                     Fix::safe(
                         "Pass the options as the second argument",
                         vec![Edit::replace(obj, format!("{{ {} }}, {{ {} }}", join(&auth), join(&options)))],

@@ -63,7 +63,11 @@ impl Rule for DeprecatedClerkApi {
         for (local, binding) in bindings {
             match ctx.semantics.clerk_fn_of_ident(local) {
                 Some(ClerkFn::AuthMiddleware) if major >= 5 => {
-                    let what = if major >= 6 { "was removed in @clerk/nextjs 6" } else { "is deprecated since @clerk/nextjs 5" };
+                    let what = if major >= 6 {
+                        "was removed in @clerk/nextjs 6"
+                    } else {
+                        "is deprecated since @clerk/nextjs 5"
+                    };
                     out.push(
                         ctx.diagnostic(&Self::META, binding.range, format!("`authMiddleware` {what}"))
                             .with_help("Use `clerkMiddleware` — note it protects nothing by default: protect routes with `auth.protect()` or checks in each route"),
@@ -71,8 +75,14 @@ impl Rule for DeprecatedClerkApi {
                 }
                 Some(ClerkFn::CreateRouteMatcher) if at_least(VersionReq::at_least(7, 5, 14)) => {
                     out.push(
-                        ctx.diagnostic(&Self::META, binding.range, "`createRouteMatcher` is deprecated since @clerk/nextjs 7.5.14")
-                            .with_help("Check access at each resource (`await auth.protect()` in the page, layout or handler)"),
+                        ctx.diagnostic(
+                            &Self::META,
+                            binding.range,
+                            "`createRouteMatcher` is deprecated since @clerk/nextjs 7.5.14",
+                        )
+                        .with_help(
+                            "Check access at each resource (`await auth.protect()` in the page, layout or handler)",
+                        ),
                     );
                 }
                 _ => {}
@@ -100,7 +110,11 @@ impl Visit for Finder<'_, '_> {
             let end = range_of(id).end;
             self.found.push(
                 self.ctx
-                    .diagnostic(&DeprecatedClerkApi::META, range_of(id), "The `clerkClient` singleton is deprecated since @clerk/nextjs 5.2")
+                    .diagnostic(
+                        &DeprecatedClerkApi::META,
+                        range_of(id),
+                        "The `clerkClient` singleton is deprecated since @clerk/nextjs 5.2",
+                    )
                     .with_help("Call it: `clerkClient().users...`")
                     .with_fix(Some(Fix::safe("Call `clerkClient()`", vec![Edit::insert(end, "()")]))),
             );
@@ -119,7 +133,11 @@ impl Visit for Finder<'_, '_> {
             };
             self.found.push(
                 self.ctx
-                    .diagnostic(&DeprecatedClerkApi::META, TextRange::new(range_of(m).start, range_of(m).end), format!("`sessionClaims.{claim}` is empty under session token v2"))
+                    .diagnostic(
+                        &DeprecatedClerkApi::META,
+                        TextRange::new(range_of(m).start, range_of(m).end),
+                        format!("`sessionClaims.{claim}` is empty under session token v2"),
+                    )
                     .with_help(format!("Read `{replacement}` from `auth()` instead")),
             );
             return;

@@ -88,21 +88,31 @@ impl Rule for VulnerableClerkVersion {
             return;
         }
         let target = applicable.iter().filter_map(|a| fixed_for(a, &version)).max();
-        let ids: Vec<String> =
-            applicable.iter().map(|a| format!("{} ({})", a.id, a.summary)).collect();
+        let ids: Vec<String> = applicable.iter().map(|a| format!("{} ({})", a.id, a.summary)).collect();
         let fix = target.as_ref().map(|target| {
             let prefix: String = range_text.chars().take_while(|c| matches!(c, '^' | '~' | '=' | '>' | 'v')).collect();
             let prefix = if prefix.starts_with('>') { ">=".to_string() } else { prefix };
-            Fix::safe(format!("Upgrade @clerk/nextjs to {target}"), vec![Edit::replace(range, format!("{prefix}{target}"))])
+            Fix::safe(
+                format!("Upgrade @clerk/nextjs to {target}"),
+                vec![Edit::replace(range, format!("{prefix}{target}"))],
+            )
         });
         let help = match &target {
-            Some(t) => format!("Upgrade to {t} or later ({})", applicable.iter().map(|a| a.url.as_str()).collect::<Vec<_>>().join(", ")),
+            Some(t) => format!(
+                "Upgrade to {t} or later ({})",
+                applicable.iter().map(|a| a.url.as_str()).collect::<Vec<_>>().join(", ")
+            ),
             None => "Upgrade to a fixed release".to_string(),
         };
         out.push(
-            Diagnostic::new(Self::META.id, Self::META.default_severity, range, format!("@clerk/nextjs {version} is affected by {}", ids.join("; ")))
-                .with_help(help)
-                .with_fix(fix),
+            Diagnostic::new(
+                Self::META.id,
+                Self::META.default_severity,
+                range,
+                format!("@clerk/nextjs {version} is affected by {}", ids.join("; ")),
+            )
+            .with_help(help)
+            .with_fix(fix),
         );
     }
 }

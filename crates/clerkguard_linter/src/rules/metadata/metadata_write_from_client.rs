@@ -50,7 +50,8 @@ impl Rule for MetadataWriteFromClient {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let mentions = ctx.text.contains("Metadata") || ctx.text.contains("@clerk/") || ctx.text.contains("clerkClient");
+        let mentions =
+            ctx.text.contains("Metadata") || ctx.text.contains("@clerk/") || ctx.text.contains("clerkClient");
         if !mentions || !ctx.index.module_graph().is_client(ctx.path) {
             return;
         }
@@ -67,8 +68,12 @@ impl Rule for MetadataWriteFromClient {
         imports.sort_by_key(|(_, b)| b.range.start);
         for (local, binding) in imports {
             out.push(
-                ctx.diagnostic(&Self::META, binding.range, format!("`{local}` from `{}` is Clerk's backend SDK, imported into client code", binding.source))
-                    .with_help("Use it in a Server Function or route handler and call that from the client"),
+                ctx.diagnostic(
+                    &Self::META,
+                    binding.range,
+                    format!("`{local}` from `{}` is Clerk's backend SDK, imported into client code", binding.source),
+                )
+                .with_help("Use it in a Server Function or route handler and call that from the client"),
             );
         }
         let mut finder = Finder(Vec::new());

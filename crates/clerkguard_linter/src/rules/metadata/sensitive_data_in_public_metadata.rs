@@ -61,9 +61,16 @@ impl Rule for SensitiveDataInPublicMetadata {
                 Fix::unsafe_("Move it to `privateMetadata`", vec![Edit::replace(range, "privateMetadata")])
             });
             out.push(
-                ctx.diagnostic(&Self::META, found.key_range, format!("`{}` looks secret or internal but is written to `{}`, which the browser can read", found.key, found.kind))
-                    .with_help("Keep it in `privateMetadata` (backend only)")
-                    .with_fix(fix),
+                ctx.diagnostic(
+                    &Self::META,
+                    found.key_range,
+                    format!(
+                        "`{}` looks secret or internal but is written to `{}`, which the browser can read",
+                        found.key, found.kind
+                    ),
+                )
+                .with_help("Keep it in `privateMetadata` (backend only)")
+                .with_fix(fix),
             );
         }
     }

@@ -4,7 +4,8 @@ use std::collections::HashSet;
 
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{
-    AssignTarget, CallExpr, Callee, Decl, Expr, KeyValueProp, ObjectLit, Pat, Prop, PropOrSpread, SimpleAssignTarget, Stmt,
+    AssignTarget, CallExpr, Callee, Decl, Expr, KeyValueProp, ObjectLit, Pat, Prop, PropOrSpread, SimpleAssignTarget,
+    Stmt,
 };
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
@@ -15,10 +16,38 @@ use crate::analysis::functions::{FnBody, FnRef};
 pub fn is_privilege_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase().replace(['_', '-'], "");
     [
-        "role", "roles", "plan", "tier", "permission", "permissions", "credits", "credit", "admin", "isadmin",
-        "subscription", "subscriptionstatus", "premium", "ispremium", "ispro", "pro", "paid", "ispaid", "access",
-        "accesslevel", "level", "scopes", "quota", "balance", "orgrole", "isstaff", "staff", "verified", "approved",
-        "banned", "entitlements", "features",
+        "role",
+        "roles",
+        "plan",
+        "tier",
+        "permission",
+        "permissions",
+        "credits",
+        "credit",
+        "admin",
+        "isadmin",
+        "subscription",
+        "subscriptionstatus",
+        "premium",
+        "ispremium",
+        "ispro",
+        "pro",
+        "paid",
+        "ispaid",
+        "access",
+        "accesslevel",
+        "level",
+        "scopes",
+        "quota",
+        "balance",
+        "orgrole",
+        "isstaff",
+        "staff",
+        "verified",
+        "approved",
+        "banned",
+        "entitlements",
+        "features",
     ]
     .contains(&k.as_str())
 }
@@ -26,9 +55,25 @@ pub fn is_privilege_key(key: &str) -> bool {
 /// Keys that look secret or internal.
 pub fn is_sensitive_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase().replace(['_', '-'], "");
-    if ["secret", "password", "passwd", "apikey", "privatekey", "ssn", "socialsecurity", "creditcard", "cardnumber", "cvv", "iban", "customerid", "accountnumber", "routingnumber", "taxid"]
-        .iter()
-        .any(|w| k.contains(w))
+    if [
+        "secret",
+        "password",
+        "passwd",
+        "apikey",
+        "privatekey",
+        "ssn",
+        "socialsecurity",
+        "creditcard",
+        "cardnumber",
+        "cvv",
+        "iban",
+        "customerid",
+        "accountnumber",
+        "routingnumber",
+        "taxid",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
     {
         return true;
     }
@@ -181,10 +226,8 @@ pub fn tainted_parts(value: &Expr, taint: &Taint, out: &mut Vec<(TextRange, Stri
                                 out.push((range_of(kv), format!("`{key}`")));
                             }
                         }
-                        Prop::Shorthand(id) => {
-                            if is_privilege_key(&id.sym) && taint.names.contains(&*id.sym) {
-                                out.push((range_of(id), format!("`{}`", id.sym)));
-                            }
+                        Prop::Shorthand(id) if is_privilege_key(&id.sym) && taint.names.contains(&*id.sym) => {
+                            out.push((range_of(id), format!("`{}`", id.sym)));
                         }
                         _ => {}
                     },
@@ -203,14 +246,25 @@ pub fn tainted_parts(value: &Expr, taint: &Taint, out: &mut Vec<(TextRange, Stri
 pub fn has_authorization_check(text: &str) -> bool {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let lower = compact.to_ascii_lowercase();
-    (lower.contains("has({") && ["role", "permission", "feature", "plan"].iter().any(|k| lower.contains(&format!("{k}:"))))
+    (lower.contains("has({")
+        && ["role", "permission", "feature", "plan"].iter().any(|k| lower.contains(&format!("{k}:"))))
         || (lower.contains(".protect({") && (lower.contains("role") || lower.contains("permission")))
         || lower.contains("orgrole")
         || lower.contains(".role===")
         || lower.contains(".role!==")
         || lower.contains(".role==")
         || lower.contains(".role!=")
-        || ["isadmin(", "requireadmin(", "checkrole(", "assertadmin(", "requirerole(", "ensureadmin(", "authorize(", "canmanage", "isstaff("]
-            .iter()
-            .any(|k| lower.contains(k))
+        || [
+            "isadmin(",
+            "requireadmin(",
+            "checkrole(",
+            "assertadmin(",
+            "requirerole(",
+            "ensureadmin(",
+            "authorize(",
+            "canmanage",
+            "isstaff(",
+        ]
+        .iter()
+        .any(|k| lower.contains(k))
 }

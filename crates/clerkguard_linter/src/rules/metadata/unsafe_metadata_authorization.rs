@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
 use clerkguard_syntax::TextRange;
-use clerkguard_syntax::ast::{BinaryOp, BinExpr, CondExpr, Expr, IfStmt, UnaryExpr, UnaryOp};
+use clerkguard_syntax::ast::{BinExpr, BinaryOp, CondExpr, Expr, IfStmt, UnaryExpr, UnaryOp};
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
 use super::shapes::is_privilege_key;
@@ -68,9 +68,15 @@ impl Rule for UnsafeMetadataAuthorization {
                 )
             });
             out.push(
-                ctx.diagnostic(&Self::META, range, format!("`{key}` in `unsafeMetadata` is writable by the user; it cannot decide what they may do"))
-                    .with_help("Store it in `publicMetadata` (set from the server) or use `has({ role })` / `has({ permission })`")
-                    .with_fix(fix),
+                ctx.diagnostic(
+                    &Self::META,
+                    range,
+                    format!("`{key}` in `unsafeMetadata` is writable by the user; it cannot decide what they may do"),
+                )
+                .with_help(
+                    "Store it in `publicMetadata` (set from the server) or use `has({ role })` / `has({ permission })`",
+                )
+                .with_fix(fix),
             );
         }
     }
@@ -107,7 +113,12 @@ impl Visit for Finder {
     fn visit_bin_expr(&mut self, b: &BinExpr) {
         if matches!(
             b.op,
-            BinaryOp::EqEq | BinaryOp::EqEqEq | BinaryOp::NotEq | BinaryOp::NotEqEq | BinaryOp::LogicalAnd | BinaryOp::LogicalOr
+            BinaryOp::EqEq
+                | BinaryOp::EqEqEq
+                | BinaryOp::NotEq
+                | BinaryOp::NotEqEq
+                | BinaryOp::LogicalAnd
+                | BinaryOp::LogicalOr
         ) {
             self.check(&b.left);
             self.check(&b.right);

@@ -185,12 +185,18 @@ pub fn for_each_handler(ctx: &FileContext<'_>, mut f: impl FnMut(&WebhookHandler
     }
 }
 
-fn analyze(ctx: &FileContext<'_>, analyzer: &Analyzer<'_>, locals: &LocalFunctions<'_>, func: FnRef<'_>) -> HandlerFlow {
+fn analyze(
+    ctx: &FileContext<'_>,
+    analyzer: &Analyzer<'_>,
+    locals: &LocalFunctions<'_>,
+    func: FnRef<'_>,
+) -> HandlerFlow {
     let request = func.params().first().and_then(|p| match p {
         Pat::Ident(b) => Some(b.id.sym.to_string()),
         _ => None,
     });
-    let mut walk = Walk { ctx, analyzer, locals, request, flow: HandlerFlow::default(), verifying_helpers: HashSet::new() };
+    let mut walk =
+        Walk { ctx, analyzer, locals, request, flow: HandlerFlow::default(), verifying_helpers: HashSet::new() };
     for p in func.params() {
         let mut names = Vec::new();
         pat_idents(p, &mut names);
@@ -494,7 +500,8 @@ impl Walk<'_, '_> {
                 Expr::Ident(id) => Some(id.sym.to_string()),
                 _ => None,
             });
-            let is_method_verify = matches!(&call.callee, Callee::Expr(c) if as_member(c).is_some_and(|(_, p)| p == "verify"));
+            let is_method_verify =
+                matches!(&call.callee, Callee::Expr(c) if as_member(c).is_some_and(|(_, p)| p == "verify"));
             self.flow.verify_calls.push(VerifyCall {
                 range: range_of(call),
                 clerk_helper,

@@ -183,7 +183,10 @@ fn raw_body_fix(ctx: &FileContext<'_>, s: &Stringify, decls: &[Declared], via: O
     if let Some(read) = s.json_read {
         let text = ctx.source(read);
         let req = text.trim_start_matches("await").trim_start().split('.').next()?.to_string();
-        return Some(Fix::safe("Verify over the raw body (`await req.text()`)", vec![Edit::replace(s.range, format!("await {req}.text()"))]));
+        return Some(Fix::safe(
+            "Verify over the raw body (`await req.text()`)",
+            vec![Edit::replace(s.range, format!("await {req}.text()"))],
+        ));
     }
     // `const payload = await req.json(); ... JSON.stringify(payload)`
     let name = s.arg_ident.as_ref()?;

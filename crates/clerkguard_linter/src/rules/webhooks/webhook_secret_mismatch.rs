@@ -1,7 +1,7 @@
 use clerkguard_project::env_files::{EnvFile, env_file_paths};
-use clerkguard_syntax::ast::{BinaryOp, BinExpr, CallExpr, Expr, Lit};
-use clerkguard_syntax::visit::{Visit, VisitWith};
 use clerkguard_syntax::TextRange;
+use clerkguard_syntax::ast::{BinExpr, BinaryOp, CallExpr, Expr, Lit};
+use clerkguard_syntax::visit::{Visit, VisitWith};
 
 use crate::analysis::ast_util::{chain_names, peel, range_of};
 use crate::analysis::clerk_api::ClerkFn;
@@ -62,13 +62,18 @@ impl Rule for WebhookSecretMismatch {
         let mut finder = Finder { ctx, calls: Vec::new(), fallbacks: Vec::new() };
         ctx.module.visit_with(&mut finder);
         let Finder { calls, fallbacks, .. } = finder;
-        let ts = ctx.path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts"));
+        let ts =
+            ctx.path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts"));
         for (range, left, name) in fallbacks {
             let replacement = format!("{}{}", ctx.source(left), if ts { "!" } else { "" });
             out.push(
-                ctx.diagnostic(&Self::META, range, format!("The webhook secret `{name}` falls back to an empty string"))
-                    .with_help("Fail loudly when the secret is missing: drop the fallback")
-                    .with_fix(Some(Fix::safe("Remove the empty-string fallback", vec![Edit::replace(range, replacement)]))),
+                ctx.diagnostic(
+                    &Self::META,
+                    range,
+                    format!("The webhook secret `{name}` falls back to an empty string"),
+                )
+                .with_help("Fail loudly when the secret is missing: drop the fallback")
+                .with_fix(Some(Fix::safe("Remove the empty-string fallback", vec![Edit::replace(range, replacement)]))),
             );
         }
         if calls.is_empty() {
@@ -105,7 +110,10 @@ impl Rule for WebhookSecretMismatch {
                     });
                 }
             }
-            out.push(diagnostic.with_fix(Some(Fix::unsafe_(format!("Rename `{LEGACY}` to `{SIGNING}` in the env files"), edits))));
+            out.push(
+                diagnostic
+                    .with_fix(Some(Fix::unsafe_(format!("Rename `{LEGACY}` to `{SIGNING}` in the env files"), edits))),
+            );
         }
     }
 }
@@ -123,7 +131,8 @@ impl Visit for Finder<'_, '_> {
         if let clerkguard_syntax::ast::Callee::Expr(callee) = &call.callee
             && self.ctx.semantics.clerk_fn_of_expr(callee) == Some(ClerkFn::VerifyWebhook)
         {
-            let explicit = call.args.get(1).is_some_and(|a| self.ctx.source(range_of(&*a.expr)).contains("signingSecret"));
+            let explicit =
+                call.args.get(1).is_some_and(|a| self.ctx.source(range_of(&*a.expr)).contains("signingSecret"));
             if !explicit {
                 self.calls.push(range_of(call));
             }
@@ -146,7 +155,5 @@ impl Visit for Finder<'_, '_> {
 
 fn is_webhook_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    (upper.contains("WEBHOOK") && upper.contains("SECRET"))
-        || upper == "SIGNING_SECRET"
-        || upper == "SVIX_SECRET"
+    (upper.contains("WEBHOOK") && upper.contains("SECRET")) || upper == "SIGNING_SECRET" || upper == "SVIX_SECRET"
 }

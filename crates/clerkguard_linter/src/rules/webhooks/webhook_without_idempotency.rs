@@ -51,7 +51,11 @@ impl Rule for WebhookWithoutIdempotency {
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for_each_handler(ctx, |handler| {
             let flow = &handler.flow;
-            if flow.verify_calls.is_empty() || flow.unverified_use.is_some() || flow.verified_effects.is_empty() || flow.uses_message_id {
+            if flow.verify_calls.is_empty()
+                || flow.unverified_use.is_some()
+                || flow.verified_effects.is_empty()
+                || flow.uses_message_id
+            {
                 return;
             }
             out.push(
