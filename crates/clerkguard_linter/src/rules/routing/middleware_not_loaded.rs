@@ -9,7 +9,8 @@ declare_rule! {
     ///
     /// Finds Clerk apps whose middleware Next.js does not run:
     ///
-    /// - Clerk's server helpers (`auth()`, `currentUser()`, `getAuth()`) are used but there is no
+    /// - a route file (page, route handler, API route) uses Clerk's server helpers (`auth()`,
+    ///   `currentUser()`, `getAuth()`) but there is no
     ///   `middleware.ts` (or, on Next.js 16+, `proxy.ts`) where Next.js loads it — at the project
     ///   root, or in `src/` when the app lives in `src/app` / `src/pages`;
     /// - the file exists in a place Next.js ignores: `app/middleware.ts`, `src/app/middleware.ts`,
@@ -124,6 +125,10 @@ impl Rule for MiddlewareNotLoaded {
         let is_app =
             ctx.project.next.is_some() && (ctx.index.routes.app_dir.is_some() || ctx.index.routes.pages_dir.is_some());
         if !location.misplaced.is_empty() || !is_app {
+            return;
+        }
+        // Reported where requests arrive: on route files (pages, route handlers, API routes).
+        if routing.route_for(ctx.path).is_none() {
             return;
         }
         let Some((range, helper)) = clerk_helper_import(ctx.semantics) else { return };
