@@ -8,7 +8,9 @@ pub enum Category {
     Routing,
     Webhooks,
     Tenancy,
+    Metadata,
     Secrets,
+    Advisories,
     StepUp,
     Meta,
 }
@@ -20,7 +22,9 @@ impl Category {
             Self::Routing => "routing",
             Self::Webhooks => "webhooks",
             Self::Tenancy => "tenancy",
+            Self::Metadata => "metadata",
             Self::Secrets => "secrets",
+            Self::Advisories => "advisories",
             Self::StepUp => "step-up",
             Self::Meta => "meta",
         }

@@ -16,6 +16,8 @@ pub enum ClerkFn {
     CurrentUser,
     /// `clerkClient` (object before 5.2, function since; async since 6).
     ClerkClient,
+    /// `createClerkClient(...)` from `@clerk/backend`: a synchronous factory.
+    CreateClerkClient,
     ClerkMiddleware,
     AuthMiddleware,
     CreateRouteMatcher,
@@ -36,7 +38,11 @@ fn clerk_fn_by_name(name: &str, source: &str) -> Option<ClerkFn> {
         return (name == "verifyWebhook").then_some(ClerkFn::VerifyWebhook);
     }
     if source == "@clerk/backend" {
-        return matches!(name, "clerkClient" | "createClerkClient").then_some(ClerkFn::ClerkClient);
+        return match name {
+            "clerkClient" => Some(ClerkFn::ClerkClient),
+            "createClerkClient" => Some(ClerkFn::CreateClerkClient),
+            _ => None,
+        };
     }
     if !is_clerk_server_module(source) {
         return None;
@@ -46,6 +52,7 @@ fn clerk_fn_by_name(name: &str, source: &str) -> Option<ClerkFn> {
         "getAuth" => ClerkFn::GetAuth,
         "currentUser" => ClerkFn::CurrentUser,
         "clerkClient" => ClerkFn::ClerkClient,
+        "createClerkClient" => ClerkFn::CreateClerkClient,
         "clerkMiddleware" => ClerkFn::ClerkMiddleware,
         "authMiddleware" => ClerkFn::AuthMiddleware,
         "createRouteMatcher" => ClerkFn::CreateRouteMatcher,

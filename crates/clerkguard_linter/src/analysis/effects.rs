@@ -122,7 +122,7 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
 
     // Clerk backend API: clerkClient.users.x, (await clerkClient()).users.x, client.users.x
     if let Some(root_expr) = chain_root_expr(callee)
-        && sem.clerk_fn_of_expr(root_expr) == Some(ClerkFn::ClerkClient)
+        && matches!(sem.clerk_fn_of_expr(root_expr), Some(ClerkFn::ClerkClient | ClerkFn::CreateClerkClient))
         && names.len() >= 3
     {
         let kind = if last.starts_with("get") || last.starts_with("list") || last.starts_with("verify") {

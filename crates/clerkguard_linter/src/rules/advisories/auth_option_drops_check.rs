@@ -43,7 +43,7 @@ declare_rule! {
     /// them into separate `has()` calls joined with `&&`.
     pub AuthOptionDropsCheck {
         id: "auth-option-drops-check",
-        category: Tenancy,
+        category: Advisories,
         severity: Error,
         fix: Safe,
         summary: "auth.protect()/has() parameter combinations whose role check is dropped before 6.39.3 / 7.2.4",

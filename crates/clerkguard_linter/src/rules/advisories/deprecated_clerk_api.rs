@@ -42,7 +42,7 @@ declare_rule! {
     /// other cases need a rewrite by hand.
     pub DeprecatedClerkApi {
         id: "deprecated-clerk-api",
-        category: Routing,
+        category: Advisories,
         severity: Warning,
         fix: Safe,
         summary: "A Clerk API deprecated or removed in the installed version",

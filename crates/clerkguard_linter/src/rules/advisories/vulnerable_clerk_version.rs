@@ -51,7 +51,7 @@ declare_rule! {
     /// the lockfile.
     pub VulnerableClerkVersion {
         id: "vulnerable-clerk-version",
-        category: Routing,
+        category: Advisories,
         severity: Error,
         fix: Safe,
         summary: "@clerk/nextjs is installed at a version with a published security advisory that applies to this project",

@@ -49,7 +49,7 @@ declare_rule! {
     /// No fix: who may change what is the app's decision.
     pub MetadataFromUserInput {
         id: "metadata-from-user-input",
-        category: Secrets,
+        category: Metadata,
         severity: Error,
         fix: None,
         summary: "publicMetadata/privateMetadata written from caller input without an authorization check",

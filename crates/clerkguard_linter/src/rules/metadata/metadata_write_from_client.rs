@@ -37,7 +37,7 @@ declare_rule! {
     /// No fix: the write has to move to the server.
     pub MetadataWriteFromClient {
         id: "metadata-write-from-client",
-        category: Secrets,
+        category: Metadata,
         severity: Error,
         fix: None,
         summary: "publicMetadata/privateMetadata written, or Clerk's backend SDK imported, in client code",

@@ -38,7 +38,7 @@ declare_rule! {
     /// move to the server.
     pub SensitiveDataInPublicMetadata {
         id: "sensitive-data-in-public-metadata",
-        category: Secrets,
+        category: Metadata,
         severity: Warning,
         fix: Unsafe,
         summary: "Secret-looking or internal values written into publicMetadata or unsafeMetadata",

@@ -40,7 +40,7 @@ declare_rule! {
     /// public metadata (from the server) for the check to pass.
     pub UnsafeMetadataAuthorization {
         id: "unsafe-metadata-authorization",
-        category: Secrets,
+        category: Metadata,
         severity: Error,
         fix: Unsafe,
         summary: "An authorization decision reads unsafeMetadata, which users can write themselves",
