@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use clerkguard_linter::{Applicability, Config, FileReport, RuleLevel, Severity, SkipReason, Workspace, registry};
+use clerkguard_linter::{
+    Applicability, Config, FileReport, RuleLevel, RuleTimings, Severity, SkipReason, Workspace, registry,
+};
 use clerkguard_project::find_project_root;
 use rayon::prelude::*;
 
@@ -71,7 +73,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         run.internal_error |= outcome.write_failed;
         run.fixed = Some((outcome.fixes_applied, outcome.files_written.len()));
     }
-    run.files = lint_all(&workspace, &files);
+    let mut timings = args.stats.then(RuleTimings::default);
+    run.files = lint_all(&workspace, &files, timings.as_mut());
     run.elapsed = started.elapsed();
     for file in &run.files {
         let shown = render::display_path(&file.path, &base);
@@ -110,7 +113,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
     crate::write_stdout(&output)?;
     if args.stats {
-        print_stats(&analysed, run.elapsed);
+        print_stats(&analysed, run.elapsed, timings.as_ref());
     }
 
     if run.internal_error {
@@ -160,19 +163,45 @@ fn check_project_configs(files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn lint_all(workspace: &Workspace, files: &[PathBuf]) -> Vec<CheckedFile> {
-    let mut checked: Vec<CheckedFile> = files
-        .par_iter()
-        .map(|path| {
-            let (report, text) = workspace.lint_path(path);
-            CheckedFile { path: path.clone(), text, report }
-        })
-        .collect();
+/// Lints every file in parallel; with `timings`, also sums the time of each phase and rule
+/// (per-thread collectors, merged at the end).
+fn lint_all(workspace: &Workspace, files: &[PathBuf], timings: Option<&mut RuleTimings>) -> Vec<CheckedFile> {
+    let mut checked: Vec<CheckedFile> = match timings {
+        None => files
+            .par_iter()
+            .map(|path| {
+                let (report, text) = workspace.lint_path(path);
+                CheckedFile { path: path.clone(), text, report }
+            })
+            .collect(),
+        Some(total) => {
+            let (checked, collected) = files
+                .par_iter()
+                .fold(
+                    || (Vec::new(), RuleTimings::default()),
+                    |(mut out, mut t), path| {
+                        let (report, text) = workspace.lint_path_with_timings(path, &mut t);
+                        out.push(CheckedFile { path: path.clone(), text, report });
+                        (out, t)
+                    },
+                )
+                .reduce(
+                    || (Vec::new(), RuleTimings::default()),
+                    |(mut a, mut ta), (b, tb)| {
+                        a.extend(b);
+                        ta.merge(&tb);
+                        (a, ta)
+                    },
+                );
+            total.merge(&collected);
+            checked
+        }
+    };
     checked.sort_by(|a, b| a.path.cmp(&b.path));
     checked
 }
 
-fn print_stats(analysed: &[&CheckedFile], elapsed: Duration) {
+fn print_stats(analysed: &[&CheckedFile], elapsed: Duration, timings: Option<&RuleTimings>) {
     let bytes: usize = analysed.iter().filter_map(|f| f.text.as_ref()).map(String::len).sum();
     let secs = elapsed.as_secs_f64().max(1e-9);
     let size = if bytes >= 1_000_000 {
@@ -188,4 +217,26 @@ fn print_stats(analysed: &[&CheckedFile], elapsed: Duration) {
         bytes as f64 / 1e6 / secs,
         rayon::current_num_threads()
     );
+    if let Some(timings) = timings {
+        print_timings(timings, analysed.len());
+    }
+}
+
+/// The per-phase / per-rule table of `--stats`: CPU time summed over all threads, so the total
+/// exceeds the wall time when several threads lint.
+fn print_timings(timings: &RuleTimings, files: usize) {
+    let total = timings.total().as_secs_f64().max(1e-9);
+    eprintln!("stats: time per phase and rule (summed over threads; phases in parentheses)");
+    eprintln!("  {:<30} {:>10} {:>7} {:>12} {:>8}", "phase / rule", "total ms", "share", "µs per file", "runs");
+    for (name, time) in timings.sorted() {
+        let secs = time.total.as_secs_f64();
+        eprintln!(
+            "  {name:<30} {:>10.1} {:>6.1}% {:>12.1} {:>8}",
+            secs * 1e3,
+            secs / total * 100.0,
+            secs * 1e6 / files.max(1) as f64,
+            time.runs
+        );
+    }
+    eprintln!("  {:<30} {:>10.1}", "total", total * 1e3);
 }

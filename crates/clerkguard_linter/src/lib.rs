@@ -21,7 +21,7 @@ pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleLevel, strip_jsonc};
 pub use context::{FileContext, MiddlewareProtection};
 pub use diagnostic::{Diagnostic, RelatedInfo, Severity};
 pub use fix::{Applicability, ApplyError, Edit, Fix, apply_edits, apply_fixes, select_fixes};
-pub use lint::{FileReport, SkipReason, lint_source};
+pub use lint::{FileReport, PhaseTime, RuleTimings, SkipReason, lint_source, lint_source_with_timings};
 pub use project_index::{ChangeImpact, ProjectIndex};
 pub use registry::{Registry, registry};
 pub use rule::{Category, FixAvailability, ProjectFileContext, ProjectFileKind, Rule, RuleMeta};

@@ -1,8 +1,10 @@
 //! Linting one file: parse, build semantics, run every enabled rule (a panicking rule is caught
 //! and dropped), apply suppressions and configured severities.
 
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use clerkguard_project::{ProjectInfo, classify_path};
 use clerkguard_syntax::{LineIndex, SourceKind, parse_source};
@@ -50,6 +52,63 @@ pub struct FileReport {
     pub syntax_error: bool,
 }
 
+/// Time spent per analysis phase and per rule, summed over the files linted with it. Opt in
+/// with [`lint_source_with_timings`] (or `Workspace::lint_text_with_timings`); plain linting
+/// does not read the clock. Phases are named in parentheses, rules by their id. The shared
+/// entry-point analysis (guard flow, cross-module summaries) is its own phase, computed before
+/// the rules when timing, so that no rule is charged for it.
+#[derive(Clone, Debug, Default)]
+pub struct RuleTimings {
+    entries: BTreeMap<&'static str, PhaseTime>,
+}
+
+/// Total time and number of runs of one phase or rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PhaseTime {
+    pub total: Duration,
+    pub runs: u64,
+}
+
+impl RuleTimings {
+    pub fn add(&mut self, name: &'static str, elapsed: Duration) {
+        let entry = self.entries.entry(name).or_default();
+        entry.total += elapsed;
+        entry.runs += 1;
+    }
+
+    pub fn merge(&mut self, other: &RuleTimings) {
+        for (name, time) in &other.entries {
+            let entry = self.entries.entry(name).or_default();
+            entry.total += time.total;
+            entry.runs += time.runs;
+        }
+    }
+
+    /// Phases and rules, slowest first.
+    pub fn sorted(&self) -> Vec<(&'static str, PhaseTime)> {
+        let mut all: Vec<_> = self.entries.iter().map(|(k, v)| (*k, *v)).collect();
+        all.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(b.0)));
+        all
+    }
+
+    pub fn total(&self) -> Duration {
+        self.entries.values().map(|t| t.total).sum()
+    }
+}
+
+/// Runs `f`, charging its time to `name` when timing.
+fn timed<T>(timings: &mut Option<&mut RuleTimings>, name: &'static str, f: impl FnOnce() -> T) -> T {
+    match timings {
+        Some(t) => {
+            let start = Instant::now();
+            let out = f();
+            t.add(name, start.elapsed());
+            out
+        }
+        None => f(),
+    }
+}
+
 /// Lints `text` as the file at `path` of `project`.
 pub fn lint_source(
     path: &Path,
@@ -58,6 +117,31 @@ pub fn lint_source(
     config: &Config,
     summaries: &dyn SummaryLookup,
     index: &ProjectIndex,
+) -> FileReport {
+    lint_source_timed(path, text, project, config, summaries, index, None)
+}
+
+/// [`lint_source`], adding the time of each phase and rule to `timings`.
+pub fn lint_source_with_timings(
+    path: &Path,
+    text: &str,
+    project: &ProjectInfo,
+    config: &Config,
+    summaries: &dyn SummaryLookup,
+    index: &ProjectIndex,
+    timings: &mut RuleTimings,
+) -> FileReport {
+    lint_source_timed(path, text, project, config, summaries, index, Some(timings))
+}
+
+pub(crate) fn lint_source_timed(
+    path: &Path,
+    text: &str,
+    project: &ProjectInfo,
+    config: &Config,
+    summaries: &dyn SummaryLookup,
+    index: &ProjectIndex,
+    mut timings: Option<&mut RuleTimings>,
 ) -> FileReport {
     let mut report = FileReport { path: path.to_path_buf(), ..Default::default() };
     if let Some(kind) = ProjectFileKind::from_path(path) {
@@ -68,7 +152,10 @@ pub fn lint_source(
                 continue;
             }
             let mut found = Vec::new();
-            match catch_unwind(AssertUnwindSafe(|| rule.check_project_file(&ctx, &mut found))) {
+            let outcome = timed(&mut timings, rule.meta().id, || {
+                catch_unwind(AssertUnwindSafe(|| rule.check_project_file(&ctx, &mut found)))
+            });
+            match outcome {
                 Ok(()) => diagnostics.extend(found),
                 Err(_) => report.panicked_rules.push(rule.meta().id.to_string()),
             }
@@ -81,8 +168,8 @@ pub fn lint_source(
         report.skipped = Some(SkipReason::NotSource);
         return report;
     };
-    let parsed = parse_source(text, kind);
-    let line_index = LineIndex::new(text);
+    let parsed = timed(&mut timings, "(parse)", || parse_source(text, kind));
+    let line_index = timed(&mut timings, "(line index)", || LineIndex::new(text));
     let mut diagnostics = Vec::new();
     report.syntax_error = !parsed.errors.is_empty();
     if let Some(error) = parsed.errors.first() {
@@ -98,7 +185,7 @@ pub fn lint_source(
         ));
     }
     if let Some(module) = &parsed.module {
-        let semantics = FileSemantics::build(module, text);
+        let semantics = timed(&mut timings, "(semantics)", || FileSemantics::build(module, text));
         let ctx = FileContext {
             path,
             text,
@@ -113,20 +200,27 @@ pub fn lint_source(
             entries: Default::default(),
             style: Default::default(),
         };
+        if timings.is_some() {
+            // A panic here is left to the first rule that asks for the entries (caught there).
+            timed(&mut timings, "(entry points)", || catch_unwind(AssertUnwindSafe(|| ctx.entries().len())).ok());
+        }
         for rule in registry().rules() {
             if matches!(level_of(config, rule.meta().id, rule.meta().default_enabled), RuleLevel::Off) {
                 continue;
             }
             let mut found = Vec::new();
-            let outcome = catch_unwind(AssertUnwindSafe(|| rule.check_file(&ctx, &mut found)));
+            let outcome = timed(&mut timings, rule.meta().id, || {
+                catch_unwind(AssertUnwindSafe(|| rule.check_file(&ctx, &mut found)))
+            });
             match outcome {
                 Ok(()) => diagnostics.extend(found),
                 Err(_) => report.panicked_rules.push(rule.meta().id.to_string()),
             }
         }
     }
-    let suppressions = Suppressions::parse(&parsed.comments, &line_index);
-    diagnostics = suppressions.apply(diagnostics, text, &line_index);
+    diagnostics = timed(&mut timings, "(suppressions)", || {
+        Suppressions::parse(&parsed.comments, &line_index).apply(diagnostics, text, &line_index)
+    });
     report.diagnostics = apply_levels(diagnostics, config);
     report.diagnostics.sort_by(|a, b| (a.range.start, &a.rule).cmp(&(b.range.start, &b.rule)));
     report.diagnostics.dedup_by(|a, b| a.range == b.range && a.rule == b.rule);

@@ -1,0 +1,135 @@
+//! Parse-only vs full analysis on the same generated files (the ratio is the headline), and a
+//! cold workspace check. Run: `cargo bench -p xtask --bench analysis`.
+//!
+//! The workload is a generated app (`xtask::gen_app`) of `CLERKGUARD_BENCH_FILES` source files
+//! (default 500), seed `CLERKGUARD_BENCH_SEED` (default 1), written once under the system temp
+//! directory and read into memory before timing. Single-threaded benches measure per-core
+//! throughput; `*_2_threads` use a rayon pool of 2 like `clerkguard check` on this machine.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use clerkguard_linter::Workspace;
+use clerkguard_syntax::{SourceKind, parse_source};
+use divan::Bencher;
+use divan::counter::{BytesCount, ItemsCount};
+use rayon::prelude::*;
+
+fn main() {
+    let c = corpus();
+    eprintln!("corpus: {} files, {} bytes, {}", c.files.len(), c.bytes, c.root.display());
+    divan::main();
+}
+
+struct SourceFile {
+    path: PathBuf,
+    text: String,
+    kind: SourceKind,
+}
+
+struct Corpus {
+    root: PathBuf,
+    files: Vec<SourceFile>,
+    bytes: usize,
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn corpus() -> &'static Corpus {
+    static CORPUS: OnceLock<Corpus> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let files = env_number("CLERKGUARD_BENCH_FILES", 500) as usize;
+        let seed = env_number("CLERKGUARD_BENCH_SEED", 1);
+        let root = std::env::temp_dir().join(format!("clerkguard-bench-{files}-{seed}"));
+        let summary = xtask::gen_app::generate(files, seed, &root).expect("generate the bench app");
+        let workspace = Workspace::new(vec![summary.root.clone()]);
+        let files: Vec<SourceFile> = workspace
+            .source_files()
+            .into_iter()
+            .filter_map(|path| {
+                let kind = SourceKind::from_path(&path)?;
+                let text = std::fs::read_to_string(&path).ok()?;
+                Some(SourceFile { path, text, kind })
+            })
+            .collect();
+        let bytes = files.iter().map(|f| f.text.len()).sum();
+        Corpus { root: summary.root, files, bytes }
+    })
+}
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("rayon pool")
+}
+
+/// swc parse (with the recovery wrapper and comment collection clerkguard uses), every file.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn parse_only(bencher: Bencher) {
+    let c = corpus();
+    bencher.counter(BytesCount::new(c.bytes)).counter(ItemsCount::new(c.files.len())).bench(|| {
+        for f in &c.files {
+            black_box(parse_source(&f.text, f.kind));
+        }
+    });
+}
+
+/// `Workspace::lint_text` on every file with a warm workspace (projects, index and cross-module
+/// summaries cached by an earlier pass): the steady-state cost per file.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn full_analysis_warm(bencher: Bencher) {
+    let c = corpus();
+    let workspace = Workspace::new(vec![c.root.clone()]);
+    for f in &c.files {
+        black_box(workspace.lint_text(&f.path, &f.text));
+    }
+    bencher.counter(BytesCount::new(c.bytes)).counter(ItemsCount::new(c.files.len())).bench(|| {
+        for f in &c.files {
+            black_box(workspace.lint_text(&f.path, &f.text));
+        }
+    });
+}
+
+/// A fresh workspace per iteration, texts already in memory: project loading, the project
+/// index, and every cross-module summary computed once, then every file linted.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn full_analysis_cold(bencher: Bencher) {
+    let c = corpus();
+    bencher.counter(BytesCount::new(c.bytes)).counter(ItemsCount::new(c.files.len())).bench(|| {
+        let workspace = Workspace::new(vec![c.root.clone()]);
+        for f in &c.files {
+            black_box(workspace.lint_text(&f.path, &f.text));
+        }
+    });
+}
+
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn parse_only_2_threads(bencher: Bencher) {
+    let c = corpus();
+    let pool = pool(2);
+    bencher.counter(BytesCount::new(c.bytes)).counter(ItemsCount::new(c.files.len())).bench(|| {
+        pool.install(|| {
+            c.files.par_iter().for_each(|f| {
+                black_box(parse_source(&f.text, f.kind));
+            })
+        })
+    });
+}
+
+/// What `clerkguard check` does after option parsing: scan the directory, read and lint every
+/// file in parallel with a fresh workspace.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn check_cold_2_threads(bencher: Bencher) {
+    let c = corpus();
+    let pool = pool(2);
+    bencher.counter(BytesCount::new(c.bytes)).counter(ItemsCount::new(c.files.len())).bench(|| {
+        pool.install(|| {
+            let workspace = Workspace::new(vec![c.root.clone()]);
+            let files = workspace.source_files();
+            files.par_iter().for_each(|path| {
+                black_box(workspace.lint_path(path));
+            })
+        })
+    });
+}
