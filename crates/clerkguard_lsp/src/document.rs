@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use clerkguard_linter::{Diagnostic, PositionEncoding};
 use ropey::Rope;
@@ -42,9 +41,11 @@ pub struct Document {
     pub last_good: Option<LastGood>,
     /// The findings published for a version (what fix-all applies without re-linting).
     pub last_report: Option<(i32, Arc<Vec<Diagnostic>>)>,
-    /// Bumped by every scheduled analysis; a debounced analysis runs only if still the latest.
+    /// Bumped by every scheduled analysis; the analysis loop goes again until it has analysed
+    /// the latest generation.
     pub generation: u64,
-    pub last_scheduled: Option<Instant>,
+    /// An analysis loop of this document is running (see `scheduler.rs`).
+    pub analysis_running: bool,
     pub overlay: Arc<Mutex<OverlayState>>,
 }
 
@@ -73,7 +74,7 @@ impl Document {
             last_good: None,
             last_report: None,
             generation: 0,
-            last_scheduled: None,
+            analysis_running: false,
             overlay: Arc::default(),
         }
     }

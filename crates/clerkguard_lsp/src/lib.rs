@@ -22,9 +22,10 @@
 //!
 //! - Incremental text sync into ropes; position encoding negotiated (UTF-8 when the client
 //!   offers it, else UTF-16).
-//! - Analysis off the async runtime on snapshots; bursts of edits coalesce (75 ms), a quiet
-//!   edit is analysed at once, results for stale versions are dropped. Files whose findings
-//!   depend on the edited one are re-linted and republished, open or not.
+//! - Analysis off the async runtime on snapshots; an edit is analysed at once, edits made
+//!   while an analysis runs coalesce into one more analysis of the latest text, results for
+//!   stale versions are dropped. Files whose findings depend on the edited one are re-linted
+//!   and republished, open or not.
 //! - While a document does not parse, its last good findings stay, moved through the edits.
 //! - The workspace folders are scanned on `initialized` (with `$/progress` when supported) and
 //!   kept current through `didChangeWatchedFiles` (registered when the client allows dynamic
@@ -63,7 +64,6 @@ use tower_lsp_server::{LspService, Server};
 pub use capabilities::{FIX_ALL_COMMAND, FIX_ALL_KIND};
 pub use diagnostics::{RULE_DOCS_BASE, SOURCE};
 pub use logging::LogLevel;
-pub use scheduler::DEBOUNCE;
 
 /// How to run the server.
 #[derive(Clone, Debug, Default)]
