@@ -139,7 +139,9 @@ impl Session {
     /// arrive. A workspace scan (`scan = Some(generation)`) reports progress and stops early
     /// when a newer scan starts.
     async fn lint_closed_files(self: &Arc<Self>, files: Vec<PathBuf>, scan: Option<u64>) {
-        if files.is_empty() {
+        // After `shutdown` no new work starts: a scan's progress request to the client could
+        // otherwise keep the session from ending on `exit`.
+        if files.is_empty() || self.shutdown_requested.load(Ordering::SeqCst) {
             return;
         }
         let total = files.len();
@@ -208,7 +210,7 @@ impl Session {
     }
 
     async fn begin_progress(&self, title: &str) -> Option<OngoingProgress<Bounded, NotCancellable>> {
-        if !self.caps().work_done_progress {
+        if !self.caps().work_done_progress || self.shutdown_requested.load(Ordering::SeqCst) {
             return None;
         }
         let n = self.progress_tokens.fetch_add(1, Ordering::Relaxed);
