@@ -929,18 +929,7 @@ impl Visit for ExprScan<'_, '_, '_> {
         }
     }
 
-    // Inline Server Functions nested in this one are entry points of their own.
-    fn visit_function(&mut self, f: &clerkguard_syntax::ast::Function) {
-        if !FnRef::Function(f).has_use_server() {
-            f.visit_children_with(self);
-        }
-    }
-
-    fn visit_arrow_expr(&mut self, a: &clerkguard_syntax::ast::ArrowExpr) {
-        if !FnRef::Arrow(a).has_use_server() {
-            a.visit_children_with(self);
-        }
-    }
+    crate::analysis::functions::skip_inline_server_functions!();
 
     fn visit_class(&mut self, _: &clerkguard_syntax::ast::Class) {}
 }

@@ -65,3 +65,23 @@ impl<'a> FnRef<'a> {
         }
     }
 }
+
+/// Visitor methods that do not descend into nested inline Server Functions (bodies starting with
+/// `"use server"`): those are entry points of their own, analysed separately.
+macro_rules! skip_inline_server_functions {
+    () => {
+        fn visit_function(&mut self, f: &clerkguard_syntax::ast::Function) {
+            if !$crate::analysis::functions::FnRef::Function(f).has_use_server() {
+                clerkguard_syntax::visit::VisitWith::visit_children_with(f, self);
+            }
+        }
+
+        fn visit_arrow_expr(&mut self, a: &clerkguard_syntax::ast::ArrowExpr) {
+            if !$crate::analysis::functions::FnRef::Arrow(a).has_use_server() {
+                clerkguard_syntax::visit::VisitWith::visit_children_with(a, self);
+            }
+        }
+    };
+}
+
+pub(crate) use skip_inline_server_functions;

@@ -174,17 +174,7 @@ impl Visit for QueryFinder<'_> {
         }
     }
 
-    fn visit_function(&mut self, f: &clerkguard_syntax::ast::Function) {
-        if !FnRef::Function(f).has_use_server() {
-            f.visit_children_with(self);
-        }
-    }
-
-    fn visit_arrow_expr(&mut self, a: &clerkguard_syntax::ast::ArrowExpr) {
-        if !FnRef::Arrow(a).has_use_server() {
-            a.visit_children_with(self);
-        }
-    }
+    crate::analysis::functions::skip_inline_server_functions!();
 }
 
 /// What recognisers need: value sources and Clerk bindings.
