@@ -294,17 +294,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                     }
                 }
                 Pat::Object(obj) => {
-                    for prop in &obj.props {
-                        let (key, local, range) = match prop {
-                            ObjectPatProp::KeyValue(kv) => {
-                                let Pat::Ident(local) = &*kv.value else { continue };
-                                (prop_name(&kv.key).unwrap_or_default(), local.id.sym.to_string(), range_of(&local.id))
-                            }
-                            ObjectPatProp::Assign(a) => {
-                                (a.key.id.sym.to_string(), a.key.id.sym.to_string(), range_of(&a.key.id))
-                            }
-                            ObjectPatProp::Rest(_) => continue,
-                        };
+                    for PatField { key, local, range } in pattern_fields(obj) {
                         if is_server_provided(&key) {
                             // `{ parsedInput, ctx }` of next-safe-action and similar wrappers:
                             // `ctx` comes from the server-side middleware, not the caller.
@@ -622,15 +612,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                 }
                 Pat::Object(obj) => {
                     decl_info.pattern_range = Some(range_of(obj));
-                    for prop in &obj.props {
-                        let (key, local) = match prop {
-                            ObjectPatProp::KeyValue(kv) => {
-                                let Pat::Ident(local) = &*kv.value else { continue };
-                                (prop_name(&kv.key).unwrap_or_default(), local.id.sym.to_string())
-                            }
-                            ObjectPatProp::Assign(a) => (a.key.id.sym.to_string(), a.key.id.sym.to_string()),
-                            ObjectPatProp::Rest(_) => continue,
-                        };
+                    for PatField { key, local, .. } in pattern_fields(obj) {
                         let field_kind = match (kind, key.as_str()) {
                             (SessionKind::AuthObject, "userId") => SessionKind::UserId,
                             (SessionKind::AuthObject, "has") => SessionKind::Has,
@@ -693,22 +675,15 @@ impl<'a, 'b> Walk<'a, 'b> {
         match pat {
             Pat::Ident(b) => state.input_objects.push(b.id.sym.to_string()),
             Pat::Object(obj) => {
+                // `{ userId, ...rest } = await req.json()`: the rest is caller input too.
                 for prop in &obj.props {
-                    let (key, local, range) = match prop {
-                        ObjectPatProp::KeyValue(kv) => {
-                            let Pat::Ident(local) = &*kv.value else { continue };
-                            (prop_name(&kv.key).unwrap_or_default(), local.id.sym.to_string(), range_of(&local.id))
-                        }
-                        ObjectPatProp::Assign(a) => {
-                            (a.key.id.sym.to_string(), a.key.id.sym.to_string(), range_of(&a.key.id))
-                        }
-                        ObjectPatProp::Rest(r) => {
-                            if let Pat::Ident(b) = &*r.arg {
-                                state.input_objects.push(b.id.sym.to_string());
-                            }
-                            continue;
-                        }
-                    };
+                    if let ObjectPatProp::Rest(r) = prop
+                        && let Pat::Ident(b) = &*r.arg
+                    {
+                        state.input_objects.push(b.id.sym.to_string());
+                    }
+                }
+                for PatField { key, local, range } in pattern_fields(obj) {
                     if is_identity_name(&key) {
                         state.inputs.insert(local, range);
                     } else {
@@ -854,6 +829,36 @@ impl<'a, 'b> Walk<'a, 'b> {
             unchecked_auth: if state.guarded { None } else { state.last_auth },
         });
     }
+}
+
+/// One `key: local` (or shorthand `local`) field of an object pattern with a plain binding.
+struct PatField {
+    key: String,
+    local: String,
+    range: TextRange,
+}
+
+/// The fields of an object pattern that bind a plain identifier (rest and nested patterns left out).
+fn pattern_fields(obj: &clerkguard_syntax::ast::ObjectPat) -> Vec<PatField> {
+    obj.props
+        .iter()
+        .filter_map(|prop| match prop {
+            ObjectPatProp::KeyValue(kv) => {
+                let Pat::Ident(local) = &*kv.value else { return None };
+                Some(PatField {
+                    key: prop_name(&kv.key).unwrap_or_default(),
+                    local: local.id.sym.to_string(),
+                    range: range_of(&local.id),
+                })
+            }
+            ObjectPatProp::Assign(a) => Some(PatField {
+                key: a.key.id.sym.to_string(),
+                local: a.key.id.sym.to_string(),
+                range: range_of(&a.key.id),
+            }),
+            ObjectPatProp::Rest(_) => None,
+        })
+        .collect()
 }
 
 /// Parameters that wrappers fill on the server (`ctx` of next-safe-action, tRPC, zsa).
