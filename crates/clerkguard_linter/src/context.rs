@@ -36,6 +36,37 @@ pub enum MiddlewareProtection {
     NotProtected,
 }
 
+impl<'a> FileContext<'a> {
+    /// A context for one parsed file. Entry points and the style are computed on first use.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        path: &'a Path,
+        text: &'a str,
+        line_index: &'a LineIndex,
+        module: &'a Module,
+        project: &'a ProjectInfo,
+        config: &'a Config,
+        semantics: &'a FileSemantics,
+        summaries: &'a dyn SummaryLookup,
+        index: &'a crate::ProjectIndex,
+    ) -> Self {
+        Self {
+            path,
+            text,
+            line_index,
+            module,
+            project,
+            role: clerkguard_project::classify_path(&project.root, path),
+            config,
+            semantics,
+            summaries,
+            index,
+            entries: OnceCell::new(),
+            style: OnceCell::new(),
+        }
+    }
+}
+
 impl FileContext<'_> {
     /// The analysed entry points of this file.
     pub fn entries(&self) -> &[crate::rules::entry_points::AnalyzedEntry] {

@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use clerkguard_project::{ProjectInfo, classify_path};
+use clerkguard_project::ProjectInfo;
 use clerkguard_syntax::{LineIndex, SourceKind, parse_source};
 use serde::Serialize;
 
@@ -146,20 +146,8 @@ pub(crate) fn lint_source_timed(
     let mut report = FileReport { path: path.to_path_buf(), ..Default::default() };
     if let Some(kind) = ProjectFileKind::from_path(path) {
         let ctx = ProjectFileContext { path, text, line_index: &LineIndex::new(text), project, config, index, kind };
-        let mut diagnostics = Vec::new();
-        for rule in registry().rules() {
-            if matches!(level_of(config, rule.meta().id, rule.meta().default_enabled), RuleLevel::Off) {
-                continue;
-            }
-            let mut found = Vec::new();
-            let outcome = timed(&mut timings, rule.meta().id, || {
-                catch_unwind(AssertUnwindSafe(|| rule.check_project_file(&ctx, &mut found)))
-            });
-            match outcome {
-                Ok(()) => diagnostics.extend(found),
-                Err(_) => report.panicked_rules.push(rule.meta().id.to_string()),
-            }
-        }
+        let diagnostics =
+            run_rules(config, &mut timings, &mut report, |rule, found| rule.check_project_file(&ctx, found));
         report.diagnostics = apply_levels(diagnostics, config);
         report.diagnostics.sort_by(|a, b| (a.range.start, &a.rule).cmp(&(b.range.start, &b.rule)));
         return report;
@@ -186,37 +174,12 @@ pub(crate) fn lint_source_timed(
     }
     if let Some(module) = &parsed.module {
         let semantics = timed(&mut timings, "(semantics)", || FileSemantics::build(module, text));
-        let ctx = FileContext {
-            path,
-            text,
-            line_index: &line_index,
-            module,
-            project,
-            role: classify_path(&project.root, path),
-            config,
-            semantics: &semantics,
-            summaries,
-            index,
-            entries: Default::default(),
-            style: Default::default(),
-        };
+        let ctx = FileContext::new(path, text, &line_index, module, project, config, &semantics, summaries, index);
         if timings.is_some() {
             // A panic here is left to the first rule that asks for the entries (caught there).
             timed(&mut timings, "(entry points)", || catch_unwind(AssertUnwindSafe(|| ctx.entries().len())).ok());
         }
-        for rule in registry().rules() {
-            if matches!(level_of(config, rule.meta().id, rule.meta().default_enabled), RuleLevel::Off) {
-                continue;
-            }
-            let mut found = Vec::new();
-            let outcome = timed(&mut timings, rule.meta().id, || {
-                catch_unwind(AssertUnwindSafe(|| rule.check_file(&ctx, &mut found)))
-            });
-            match outcome {
-                Ok(()) => diagnostics.extend(found),
-                Err(_) => report.panicked_rules.push(rule.meta().id.to_string()),
-            }
-        }
+        diagnostics.extend(run_rules(config, &mut timings, &mut report, |rule, found| rule.check_file(&ctx, found)));
     }
     diagnostics = timed(&mut timings, "(suppressions)", || {
         Suppressions::parse(&parsed.comments, &line_index).apply(diagnostics, text, &line_index)
@@ -225,6 +188,29 @@ pub(crate) fn lint_source_timed(
     report.diagnostics.sort_by(|a, b| (a.range.start, &a.rule).cmp(&(b.range.start, &b.rule)));
     report.diagnostics.dedup_by(|a, b| a.range == b.range && a.rule == b.rule);
     report
+}
+
+/// Runs every enabled rule through `check`, catching panics (a panicking rule's findings are
+/// dropped and it is named in the report).
+fn run_rules(
+    config: &Config,
+    timings: &mut Option<&mut RuleTimings>,
+    report: &mut FileReport,
+    check: impl Fn(&dyn crate::Rule, &mut Vec<Diagnostic>),
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for rule in registry().rules() {
+        if matches!(level_of(config, rule.meta().id, rule.meta().default_enabled), RuleLevel::Off) {
+            continue;
+        }
+        let mut found = Vec::new();
+        let outcome = timed(timings, rule.meta().id, || catch_unwind(AssertUnwindSafe(|| check(rule, &mut found))));
+        match outcome {
+            Ok(()) => diagnostics.extend(found),
+            Err(_) => report.panicked_rules.push(rule.meta().id.to_string()),
+        }
+    }
+    diagnostics
 }
 
 fn level_of(config: &Config, rule: &str, default_enabled: bool) -> RuleLevel {

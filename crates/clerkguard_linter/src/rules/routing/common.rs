@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use clerkguard_project::ProjectInfo;
 use clerkguard_project::middleware::{MatcherConfig, MiddlewareModel, RouteList};
-use clerkguard_project::{ProjectInfo, classify_path};
 use clerkguard_syntax::{LineIndex, SourceKind, TextRange, parse_source};
 use semver::Version;
 
@@ -212,20 +212,7 @@ pub fn with_file_context<R>(
     let module = parsed.module.as_ref()?;
     let semantics = FileSemantics::build(module, text);
     let line_index = LineIndex::new(text);
-    let ctx = FileContext {
-        path,
-        text,
-        line_index: &line_index,
-        module,
-        project,
-        role: classify_path(&project.root, path),
-        config,
-        semantics: &semantics,
-        summaries,
-        index,
-        entries: Default::default(),
-        style: Default::default(),
-    };
+    let ctx = FileContext::new(path, text, &line_index, module, project, config, &semantics, summaries, index);
     Some(f(&ctx))
 }
 
