@@ -54,3 +54,22 @@ impl AsyncScope {
         self.handled.contains(&range_of(peel(expr)).start)
     }
 }
+
+/// Visitor methods that keep `self.scope` (an [`AsyncScope`]) on the enclosing function.
+macro_rules! track_async_scope {
+    () => {
+        fn visit_function(&mut self, f: &clerkguard_syntax::ast::Function) {
+            self.scope.enter_function(f, self.ctx.text);
+            clerkguard_syntax::visit::VisitWith::visit_children_with(f, self);
+            self.scope.exit();
+        }
+
+        fn visit_arrow_expr(&mut self, a: &clerkguard_syntax::ast::ArrowExpr) {
+            self.scope.enter_arrow(a, self.ctx.text);
+            clerkguard_syntax::visit::VisitWith::visit_children_with(a, self);
+            self.scope.exit();
+        }
+    };
+}
+
+pub(crate) use track_async_scope;

@@ -1,9 +1,7 @@
 use std::collections::HashMap;
 
 use clerkguard_syntax::TextRange;
-use clerkguard_syntax::ast::{
-    ArrowExpr, AwaitExpr, CallExpr, Callee, Expr, Function, MemberExpr, Pat, ReturnStmt, VarDeclarator,
-};
+use clerkguard_syntax::ast::{AwaitExpr, CallExpr, Callee, Expr, MemberExpr, Pat, ReturnStmt, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
 use crate::analysis::ast_util::{member_prop_name, peel, range_of};
@@ -105,17 +103,7 @@ impl Finder<'_, '_> {
 }
 
 impl Visit for Finder<'_, '_> {
-    fn visit_function(&mut self, f: &Function) {
-        self.scope.enter_function(f, self.ctx.text);
-        f.visit_children_with(self);
-        self.scope.exit();
-    }
-
-    fn visit_arrow_expr(&mut self, a: &ArrowExpr) {
-        self.scope.enter_arrow(a, self.ctx.text);
-        a.visit_children_with(self);
-        self.scope.exit();
-    }
+    super::async_scope::track_async_scope!();
 
     fn visit_return_stmt(&mut self, r: &ReturnStmt) {
         self.scope.mark_return(r);

@@ -113,17 +113,7 @@ impl Finder<'_, '_> {
 }
 
 impl Visit for Finder<'_, '_> {
-    fn visit_function(&mut self, f: &Function) {
-        self.scope.enter_function(f, self.ctx.text);
-        f.visit_children_with(self);
-        self.scope.exit();
-    }
-
-    fn visit_arrow_expr(&mut self, a: &ArrowExpr) {
-        self.scope.enter_arrow(a, self.ctx.text);
-        a.visit_children_with(self);
-        self.scope.exit();
-    }
+    super::async_scope::track_async_scope!();
 
     fn visit_expr_stmt(&mut self, stmt: &ExprStmt) {
         let mut calls = Vec::new();
