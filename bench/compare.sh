@@ -6,7 +6,8 @@
 #   CARGO_TARGET_DIR=/work/bench-target bash bench/compare.sh
 #
 # Environment: FILES (5000), SEED (1), RUNS (10), THREADS (2: both tools get the same number of
-# threads: rayon via RAYON_NUM_THREADS, oxlint via --threads).
+# threads: rayon via RAYON_NUM_THREADS, oxlint via --threads), APPS (where generated apps go:
+# outside the repository, whose .gitignore hides bench/out from oxlint's file walk).
 #
 # What each tool does on the tree:
 # - oxlint: its default rule set (the `correctness` category, ~100 single-file rules) on every
@@ -23,8 +24,9 @@ RUNS=${RUNS:-10}
 THREADS=${THREADS:-2}
 TARGET=${CARGO_TARGET_DIR:-target}
 OUT=bench/out
-APP=$OUT/app-$FILES
-mkdir -p "$OUT"
+APPS=${APPS:-${TMPDIR:-/tmp}/clerkguard-bench-apps}
+APP=$APPS/app-$FILES
+mkdir -p "$OUT" "$APPS"
 
 need_apt() { command -v "$1" >/dev/null 2>&1 || { echo "== installing $2 (apt)"; apt-get install -y "$2" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "$2" >/dev/null; }; }; }
 need_apt hyperfine hyperfine

@@ -19,7 +19,31 @@ use rayon::prelude::*;
 fn main() {
     let c = corpus();
     eprintln!("corpus: {} files, {} bytes, {}", c.files.len(), c.bytes, c.root.display());
+    print_big_file_timings();
     divan::main();
+}
+
+/// Where one keystroke's analysis of the 3,000-line file goes (warm workspace, 20 runs).
+fn print_big_file_timings() {
+    let c = corpus();
+    let big = big_file();
+    let workspace = Workspace::new(vec![c.root.clone()]);
+    black_box(workspace.lint_text(&big.path, &big.text));
+    let mut timings = clerkguard_linter::RuleTimings::default();
+    for _ in 0..20 {
+        black_box(workspace.lint_text_with_timings(&big.path, &big.text, &mut timings));
+    }
+    eprintln!("{} ({} bytes), warm, mean of 20 lints:", big.path.display(), big.text.len());
+    for (name, time) in timings.sorted().iter().take(12) {
+        eprintln!("  {name:<34} {:>8.3} ms", time.total.as_secs_f64() * 1e3 / time.runs.max(1) as f64);
+    }
+    eprintln!("  {:<34} {:>8.3} ms", "total", timings.total().as_secs_f64() * 1e3 / 20.0);
+}
+
+fn big_file() -> &'static SourceFile {
+    let c = corpus();
+    let path = c.root.join(xtask::gen_app::BIG_FILE);
+    c.files.iter().find(|f| f.path == path).expect("the generated app has its large file")
 }
 
 struct SourceFile {
@@ -102,6 +126,23 @@ fn full_analysis_cold(bencher: Bencher) {
             black_box(workspace.lint_text(&f.path, &f.text));
         }
     });
+}
+
+/// The 3,000-line Server Action module: parse alone vs a warm `lint_text` (what the language
+/// server does per keystroke, before positions and JSON).
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn big_file_parse(bencher: Bencher) {
+    let f = big_file();
+    bencher.counter(BytesCount::new(f.text.len())).bench(|| black_box(parse_source(&f.text, f.kind)));
+}
+
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn big_file_lint_warm(bencher: Bencher) {
+    let c = corpus();
+    let f = big_file();
+    let workspace = Workspace::new(vec![c.root.clone()]);
+    black_box(workspace.lint_text(&f.path, &f.text));
+    bencher.counter(BytesCount::new(f.text.len())).bench(|| black_box(workspace.lint_text(&f.path, &f.text)));
 }
 
 #[divan::bench(sample_count = 20, sample_size = 1)]
