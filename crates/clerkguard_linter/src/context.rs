@@ -23,6 +23,8 @@ pub struct FileContext<'a> {
     /// Entry points and their guard flow, computed once for all rules that need them.
     pub(crate) entries: OnceCell<Vec<crate::rules::entry_points::AnalyzedEntry>>,
     pub(crate) style: OnceCell<crate::fixer::FileStyle>,
+    /// Queries and checks per entry point, shared by the tenancy rules.
+    pub(crate) tenancy: OnceCell<Vec<crate::rules::tenancy::facts::TenancyFacts>>,
 }
 
 /// What the middleware does for the route this file serves.
@@ -63,6 +65,7 @@ impl<'a> FileContext<'a> {
             index,
             entries: OnceCell::new(),
             style: OnceCell::new(),
+            tenancy: OnceCell::new(),
         }
     }
 }

@@ -77,12 +77,14 @@ pub struct RoutingModel {
     pub routes: Vec<RouteProtection>,
     /// The `next` version the matcher was evaluated for.
     pub next_options: NextOptions,
+    /// Position in `routes` of each route file (rules ask per file, for every file).
+    by_file: std::collections::HashMap<PathBuf, usize>,
 }
 
 impl RoutingModel {
     /// The route a file serves.
     pub fn route_for(&self, file: &Path) -> Option<&RouteProtection> {
-        self.routes.iter().find(|r| r.route.file == file)
+        self.by_file.get(file).and_then(|&i| self.routes.get(i))
     }
 
     /// The model of `file` when it is a middleware file (loaded or not).
@@ -126,14 +128,18 @@ pub fn build_with(index: &ProjectIndex, replaced: Option<(&Path, &str)>) -> Rout
     if let Some((m, _)) = &location.conflict {
         unloaded.extend(analyze(m));
     }
-    let routes = index
+    let routes: Vec<RouteProtection> = index
         .routes
         .routes
         .iter()
         .filter(|r| !r.intercepting)
         .map(|route| evaluate(route, middleware.as_ref()))
         .collect();
-    RoutingModel { location, middleware, unloaded, routes, next_options }
+    let mut by_file = std::collections::HashMap::with_capacity(routes.len());
+    for (i, r) in routes.iter().enumerate() {
+        by_file.entry(r.route.file.clone()).or_insert(i);
+    }
+    RoutingModel { location, middleware, unloaded, routes, next_options, by_file }
 }
 
 fn evaluate(route: &Route, middleware: Option<&MiddlewareModel>) -> RouteProtection {

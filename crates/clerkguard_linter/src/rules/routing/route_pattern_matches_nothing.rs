@@ -62,7 +62,6 @@ impl Rule for RoutePatternMatchesNothing {
         if routing.routes.is_empty() {
             return;
         }
-        let groups = route_groups(ctx, routing);
         let mut candidates: Vec<(TextRange, String, bool)> = Vec::new();
         for list in model.lists.iter().filter(|l| l.role != ListRole::Other) {
             let Ok(matcher) = &list.matcher else { continue };
@@ -86,10 +85,13 @@ impl Rule for RoutePatternMatchesNothing {
                 candidates.push((entry.source_range, entry.entry.source.clone(), hits));
             }
         }
-        for (range, source, hits) in candidates {
-            if hits {
-                continue;
-            }
+        // Only the middleware and route-list files have candidates; most files stop here.
+        candidates.retain(|(_, _, hits)| !hits);
+        if candidates.is_empty() {
+            return;
+        }
+        let groups = route_groups(ctx, routing);
+        for (range, source, _) in candidates {
             let message = if let Some(group) = groups.iter().find(|g| source.contains(&format!("/{g}"))) {
                 format!("`{source}` matches no route: the route group `{group}` never appears in URLs")
             } else if let Some(near) = nearest_route(&source, routing) {

@@ -59,9 +59,17 @@ pub struct Checks {
 
 pub struct EntryData<'e> {
     pub entry: &'e AnalyzedEntry,
-    pub bindings: Bindings,
-    pub queries: Vec<Query>,
-    pub checks: Checks,
+    pub bindings: &'e Bindings,
+    pub queries: &'e [Query],
+    pub checks: &'e Checks,
+}
+
+/// What [`analyze`] computes per entry point, cached on the file context so the four rules that
+/// read it pay once.
+pub struct TenancyFacts {
+    bindings: Bindings,
+    queries: Vec<Query>,
+    checks: Checks,
 }
 
 impl EntryData<'_> {
@@ -130,20 +138,27 @@ impl EntryData<'_> {
     }
 }
 
-/// Analyses every entry point of the file for the tenancy rules.
+/// Analyses every entry point of the file for the tenancy rules (once per file).
 pub fn analyze<'c>(ctx: &'c FileContext<'_>) -> Vec<EntryData<'c>> {
     let analyzed = ctx.entries();
-    if analyzed.is_empty() {
+    let facts = ctx.tenancy.get_or_init(|| compute(ctx));
+    analyzed
+        .iter()
+        .zip(facts)
+        .map(|(entry, f)| EntryData { entry, bindings: &f.bindings, queries: &f.queries, checks: &f.checks })
+        .collect()
+}
+
+fn compute(ctx: &FileContext<'_>) -> Vec<TenancyFacts> {
+    if ctx.entries().is_empty() {
         return Vec::new();
     }
     let locals = LocalFunctions::collect(ctx.module);
     let analyzer =
         Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals: &locals, extra_guards: &ctx.config.guards };
-    let found = entry_points::find(ctx.module, ctx.semantics, ctx.role, &locals);
-    found
+    entry_points::find(ctx.module, ctx.semantics, ctx.role, &locals)
         .iter()
-        .zip(analyzed)
-        .map(|(entry, analyzed_entry)| {
+        .map(|entry| {
             let func = entry.func.get();
             let kind = match entry.kind {
                 entry_points::EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
@@ -154,7 +169,7 @@ pub fn analyze<'c>(ctx: &'c FileContext<'_>) -> Vec<EntryData<'c>> {
             let bindings = Bindings::for_function(func, kind, &analyzer);
             let queries = queries::queries_in_function(func, &bindings, ctx.semantics);
             let checks = collect_checks(func, &bindings, ctx.semantics, &queries, ctx.text);
-            EntryData { entry: analyzed_entry, bindings, queries, checks }
+            TenancyFacts { bindings, queries, checks }
         })
         .collect()
 }

@@ -73,7 +73,7 @@ impl Rule for OrgIdFromInput {
                 continue;
             }
             let mut reported: HashSet<TextRange> = HashSet::new();
-            for query in &data.queries {
+            for query in data.queries {
                 let model = query.model.as_deref().and_then(|m| schema.model(m));
                 let is_org_value = |column: &str| match model {
                     Some(m) if m.kind == ModelKind::Tenant => {
