@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use clerkguard_syntax::{SourceKind, parse_source};
 
+use rayon::prelude::*;
+
 use super::ProjectIndex;
 use crate::analysis::FileSemantics;
 use crate::analysis::queries::{self, ValueSource};
@@ -266,6 +268,33 @@ impl DataSchema {
     }
 }
 
+/// How one query filtered a model: (model, [(column, value source)]).
+type Observed = (String, Vec<(String, ValueSource)>);
+
+/// Drizzle tables defined in a file, and the filters its queries use.
+fn scan_file(index: &ProjectIndex, path: &Path) -> Option<(Vec<Model>, Vec<Observed>)> {
+    let kind = SourceKind::from_path(path)?;
+    let text = index.read(path)?;
+    let defines_tables = text.contains("Table(") || text.contains(".table(");
+    let may_query = text.contains("where") || text.contains(".eq(") || text.contains(".find");
+    if !defines_tables && !may_query {
+        return None;
+    }
+    let parsed = parse_source(&text, kind);
+    let module = parsed.module.as_ref()?;
+    let tables = if defines_tables { drizzle::tables(module) } else { Vec::new() };
+    let mut observed = Vec::new();
+    if may_query {
+        let sem = FileSemantics::build(module, &text);
+        for query in queries::queries_in_module(module, &sem) {
+            let Some(model) = query.model else { continue };
+            let columns = query.conditions.iter().map(|c| (c.column.clone(), c.value)).collect();
+            observed.push((model, columns));
+        }
+    }
+    Some((tables, observed))
+}
+
 pub fn build(index: &ProjectIndex) -> DataSchema {
     let mut models = Vec::new();
     for path in prisma_schema_files(index) {
@@ -273,28 +302,20 @@ pub fn build(index: &ProjectIndex) -> DataSchema {
             models.extend(prisma::parse(&text));
         }
     }
-    let mut observed: Vec<(String, Vec<(String, ValueSource)>)> = Vec::new();
-    for path in index.files.iter().take(MAX_SCANNED_FILES) {
-        let Some(kind) = SourceKind::from_path(path) else { continue };
-        let Some(text) = index.read(path) else { continue };
-        let defines_tables = text.contains("Table(") || text.contains(".table(");
-        let may_query = text.contains("where") || text.contains(".eq(") || text.contains(".find");
-        if !defines_tables && !may_query {
-            continue;
-        }
-        let parsed = parse_source(&text, kind);
-        let Some(module) = parsed.module.as_ref() else { continue };
-        if defines_tables {
-            models.extend(drizzle::tables(module));
-        }
-        if may_query {
-            let sem = FileSemantics::build(module, &text);
-            for query in queries::queries_in_module(module, &sem) {
-                let Some(model) = query.model else { continue };
-                let columns = query.conditions.iter().map(|c| (c.column.clone(), c.value)).collect();
-                observed.push((model, columns));
-            }
-        }
+    // Every file may define tables or show how a model is filtered: scanned in parallel (the
+    // rest of the lint waits for this model).
+    let per_file: Vec<(Vec<Model>, Vec<Observed>)> = index
+        .files
+        .iter()
+        .take(MAX_SCANNED_FILES)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .filter_map(|path| scan_file(index, path))
+        .collect();
+    let mut observed: Vec<Observed> = Vec::new();
+    for (tables, seen) in per_file {
+        models.extend(tables);
+        observed.extend(seen);
     }
     let mut schema = DataSchema::from_models(models);
     schema.add_inferred(observed);

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use clerkguard_project::matcher::{Match, NextOptions};
 use clerkguard_project::middleware::{
     ListRole, MatcherConfig, MiddlewareKind, MiddlewareLocation, MiddlewareModel, Verdict, import_resolver,
@@ -128,10 +130,11 @@ pub fn build_with(index: &ProjectIndex, replaced: Option<(&Path, &str)>) -> Rout
     if let Some((m, _)) = &location.conflict {
         unloaded.extend(analyze(m));
     }
+    // Every sample of every route against the matchers: in parallel (rules wait for this).
     let routes: Vec<RouteProtection> = index
         .routes
         .routes
-        .iter()
+        .par_iter()
         .filter(|r| !r.intercepting)
         .map(|route| evaluate(route, middleware.as_ref()))
         .collect();

@@ -154,7 +154,10 @@ fn condition_holds(condition: &str, index: &ProjectIndex, _root: &Path) -> bool 
             "createRouteMatcher" => text.contains("createRouteMatcher") && text.contains("@clerk/"),
             "verifyWebhook" => text.contains("verifyWebhook"),
             "combined-auth-params" => {
-                if !(text.contains("protect") || text.contains("has(")) {
+                // Mixed dimensions need an option key or a second dimension in the same call:
+                // a cheap text filter first, the parse only for candidates.
+                let mixes = ["unauthorizedUrl", "unauthenticatedUrl", "token", "reverification", "feature", "plan"];
+                if !(text.contains("protect") || text.contains("has(")) || !mixes.iter().any(|k| text.contains(k)) {
                     return false;
                 }
                 let Some(kind) = SourceKind::from_path(path) else { return false };

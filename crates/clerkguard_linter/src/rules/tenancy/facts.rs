@@ -150,7 +150,9 @@ pub fn analyze<'c>(ctx: &'c FileContext<'_>) -> Vec<EntryData<'c>> {
 }
 
 fn compute(ctx: &FileContext<'_>) -> Vec<TenancyFacts> {
-    if ctx.entries().is_empty() {
+    // Queries are data effects: entry points without any have nothing for these rules (and
+    // `analyze` zips the empty result with no entries, so rules see none).
+    if ctx.entries().iter().all(|e| e.facts.effects.is_empty()) {
         return Vec::new();
     }
     let locals = LocalFunctions::collect(ctx.module);
