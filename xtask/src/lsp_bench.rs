@@ -132,9 +132,11 @@ pub fn run(opts: &Options) -> Result<Value, String> {
             }
         }
     }
-    let last_version = sent.last().map_or(1, |(v, _)| *v);
+    // The final version's publish may already have arrived while typing: look from the moment
+    // the last edit was sent, not from now.
+    let (last_version, last_sent) = sent.last().map_or((1, Instant::now()), |(v, at)| (*v, *at));
     let final_at =
-        wait_for_version(&mut server, &uri, last_version, Instant::now(), Duration::from_secs(30), &mut published);
+        wait_for_version(&mut server, &uri, last_version, last_sent, Duration::from_secs(30), &mut published);
     let (hwm, rss) = server.memory_kb();
     server.shutdown();
 
