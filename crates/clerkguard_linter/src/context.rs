@@ -25,6 +25,8 @@ pub struct FileContext<'a> {
     pub(crate) style: OnceCell<crate::fixer::FileStyle>,
     /// Queries and checks per entry point, shared by the tenancy rules.
     pub(crate) tenancy: OnceCell<Vec<crate::rules::tenancy::facts::TenancyFacts>>,
+    /// Same-file functions with their memoized summaries, shared by every analysis of the file.
+    locals: OnceCell<crate::analysis::locals::LocalFunctions<'a>>,
 }
 
 /// What the middleware does for the route this file serves.
@@ -66,7 +68,15 @@ impl<'a> FileContext<'a> {
             entries: OnceCell::new(),
             style: OnceCell::new(),
             tenancy: OnceCell::new(),
+            locals: OnceCell::new(),
         }
+    }
+}
+
+impl<'a> FileContext<'a> {
+    /// The file's top-level functions; their summaries are computed once per lint.
+    pub fn locals(&self) -> &crate::analysis::locals::LocalFunctions<'a> {
+        self.locals.get_or_init(|| crate::analysis::locals::LocalFunctions::collect(self.module))
     }
 }
 

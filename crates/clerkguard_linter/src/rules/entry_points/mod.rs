@@ -25,7 +25,6 @@ use crate::analysis::ast_util::pat_idents;
 use crate::analysis::entry_points::{self, EntryPointKind};
 use crate::analysis::flow::{Analyzer, EntryKind, FunctionFacts};
 use crate::analysis::functions::FnRef;
-use crate::analysis::locals::LocalFunctions;
 use crate::fixer::{body_insert_point, make_async};
 use crate::{Edit, FileContext, Rule};
 
@@ -60,11 +59,10 @@ pub struct AnalyzedEntry {
 }
 
 pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
-    let locals = LocalFunctions::collect(ctx.module);
-    let analyzer =
-        Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals: &locals, extra_guards: &ctx.config.guards };
+    let locals = ctx.locals();
+    let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
     let style = ctx.style();
-    entry_points::find(ctx.module, ctx.semantics, ctx.role, &locals)
+    entry_points::find(ctx.module, ctx.semantics, ctx.role, locals)
         .into_iter()
         .map(|entry| {
             let func = entry.func.get();

@@ -11,7 +11,6 @@ use crate::analysis::ast_util::{as_member, chain_names, chain_root, peel, prop_n
 use crate::analysis::entry_points;
 use crate::analysis::flow::{Analyzer, EntryKind};
 use crate::analysis::functions::{FnBody, FnRef};
-use crate::analysis::locals::LocalFunctions;
 use crate::analysis::queries::{self, Bindings, Origin, Query, ValueSource};
 use crate::analysis::{FileSemantics, ImportedName};
 use crate::rules::entry_points::AnalyzedEntry;
@@ -155,10 +154,9 @@ fn compute(ctx: &FileContext<'_>) -> Vec<TenancyFacts> {
     if ctx.entries().iter().all(|e| e.facts.effects.is_empty()) {
         return Vec::new();
     }
-    let locals = LocalFunctions::collect(ctx.module);
-    let analyzer =
-        Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals: &locals, extra_guards: &ctx.config.guards };
-    entry_points::find(ctx.module, ctx.semantics, ctx.role, &locals)
+    let locals = ctx.locals();
+    let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
+    entry_points::find(ctx.module, ctx.semantics, ctx.role, locals)
         .iter()
         .map(|entry| {
             let func = entry.func.get();

@@ -170,17 +170,16 @@ pub fn for_each_handler(ctx: &FileContext<'_>, mut f: impl FnMut(&WebhookHandler
     if clerk_webhook_evidence(ctx).is_none() {
         return;
     }
-    let locals = LocalFunctions::collect(ctx.module);
-    let analyzer =
-        Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals: &locals, extra_guards: &ctx.config.guards };
-    for entry in entry_points::find(ctx.module, ctx.semantics, ctx.role, &locals) {
+    let locals = ctx.locals();
+    let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
+    for entry in entry_points::find(ctx.module, ctx.semantics, ctx.role, locals) {
         let pages = match &entry.kind {
             EntryPointKind::RouteHandler { method } if method == "POST" => false,
             EntryPointKind::PagesApi => true,
             _ => continue,
         };
         let func = entry.func.get();
-        let flow = analyze(ctx, &analyzer, &locals, func);
+        let flow = analyze(ctx, &analyzer, locals, func);
         f(&WebhookHandler { name: entry.name.clone(), report_range: entry.report_range, func, pages, flow });
     }
 }
