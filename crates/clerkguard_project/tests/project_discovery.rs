@@ -4,17 +4,9 @@ use std::path::PathBuf;
 
 use clerkguard_project::{find_project_root, find_project_roots, find_workspace_root, workspace_packages};
 
-fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    std::fs::create_dir_all(root.join(".git")).unwrap();
-    for (path, text) in files {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    (dir, root)
-}
+mod support;
+
+use support::tree;
 
 const NEXT_APP: &str = r#"{ "dependencies": { "next": "15.2.4" } }"#;
 const CLERK_APP: &str = r#"{ "devDependencies": { "@clerk/nextjs": "^6.0.0" } }"#;

@@ -1,23 +1,13 @@
 //! `load_project` on real directory trees: package.json spans, lockfile versions per package
 //! manager, monorepo layouts, and malformed inputs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clerkguard_project::{DependencyKind, VersionReq, load_project};
 
-/// Writes `files` under a fresh temp dir that looks like a repository root (has `.git`, so the
-/// lockfile search never leaves it).
-fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    std::fs::create_dir_all(root.join(".git")).unwrap();
-    for (path, text) in files {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    (dir, root)
-}
+mod support;
+
+use support::tree;
 
 fn resolved(root: &Path, name: &str) -> Option<String> {
     load_project(root).dependencies.get(name).and_then(|d| d.resolved.as_ref()).map(ToString::to_string)

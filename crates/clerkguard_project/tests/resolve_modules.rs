@@ -5,17 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clerkguard_project::{Resolution, Resolver, TsConfig, load_project};
 
-fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    std::fs::create_dir_all(root.join(".git")).unwrap();
-    for (path, text) in files {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    (dir, root)
-}
+mod support;
+
+use support::tree;
 
 fn file(path: PathBuf) -> Resolution {
     Resolution::File(path)
