@@ -198,15 +198,7 @@ pub(super) fn object_filter(
 /// `id_orgId: { id, orgId }`: a Prisma compound unique key over the model's own columns.
 fn is_compound_key(key: &str, inner: &ObjectLit) -> bool {
     let parts: Vec<&str> = key.split('_').filter(|p| !p.is_empty()).collect();
-    parts.len() >= 2
-        && inner.props.iter().all(|p| match p {
-            PropOrSpread::Prop(prop) => match &**prop {
-                Prop::KeyValue(kv) => prop_name(&kv.key).is_some_and(|k| parts.contains(&k.as_str())),
-                Prop::Shorthand(id) => parts.contains(&&*id.sym),
-                _ => false,
-            },
-            PropOrSpread::Spread(_) => false,
-        })
+    parts.len() >= 2 && every_key(inner, |k| parts.contains(&k))
 }
 
 /// Whether an object literal has `{ key }` shorthand (a filter built elsewhere).
@@ -217,15 +209,20 @@ fn has_shorthand(obj: &ObjectLit, key: &str) -> bool {
 }
 
 fn is_field_operator_object(obj: &ObjectLit) -> bool {
-    !obj.props.is_empty()
-        && obj.props.iter().all(|p| match p {
-            PropOrSpread::Prop(prop) => match &**prop {
-                Prop::KeyValue(kv) => prop_name(&kv.key).is_some_and(|k| FIELD_OPERATORS.contains(&k.as_str())),
-                Prop::Shorthand(id) => FIELD_OPERATORS.contains(&&*id.sym),
-                _ => false,
-            },
-            PropOrSpread::Spread(_) => false,
-        })
+    !obj.props.is_empty() && every_key(obj, |k| FIELD_OPERATORS.contains(&k))
+}
+
+/// Every property is a plain `key: value` or `{ key }` whose key passes `accept` (spreads,
+/// methods and computed keys fail).
+fn every_key(obj: &ObjectLit, accept: impl Fn(&str) -> bool) -> bool {
+    obj.props.iter().all(|p| match p {
+        PropOrSpread::Prop(prop) => match &**prop {
+            Prop::KeyValue(kv) => prop_name(&kv.key).is_some_and(|k| accept(&k)),
+            Prop::Shorthand(id) => accept(&id.sym),
+            _ => false,
+        },
+        PropOrSpread::Spread(_) => false,
+    })
 }
 
 fn for_each_element(value: &Expr, mut f: impl FnMut(&Expr)) {
