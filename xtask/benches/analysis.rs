@@ -20,6 +20,7 @@ fn main() {
     let c = corpus();
     eprintln!("corpus: {} files, {} bytes, {}", c.files.len(), c.bytes, c.root.display());
     print_big_file_timings();
+    print_corpus_timings();
     divan::main();
 }
 
@@ -38,6 +39,26 @@ fn print_big_file_timings() {
         eprintln!("  {name:<34} {:>8.3} ms", time.total.as_secs_f64() * 1e3 / time.runs.max(1) as f64);
     }
     eprintln!("  {:<34} {:>8.3} ms", "total", timings.total().as_secs_f64() * 1e3 / 20.0);
+}
+
+/// Where a warm lint of the whole corpus goes, per phase and rule (µs per file, one pass after
+/// a warm-up pass): what separates full analysis from parse-only.
+fn print_corpus_timings() {
+    let c = corpus();
+    let workspace = Workspace::new(vec![c.root.clone()]);
+    for f in &c.files {
+        black_box(workspace.lint_text(&f.path, &f.text));
+    }
+    let mut timings = clerkguard_linter::RuleTimings::default();
+    for f in &c.files {
+        black_box(workspace.lint_text_with_timings(&f.path, &f.text, &mut timings));
+    }
+    let per_file = |d: std::time::Duration| d.as_secs_f64() * 1e6 / c.files.len().max(1) as f64;
+    eprintln!("whole corpus, warm, µs per file:");
+    for (name, time) in timings.sorted().iter().take(14) {
+        eprintln!("  {name:<34} {:>8.1} µs", per_file(time.total));
+    }
+    eprintln!("  {:<34} {:>8.1} µs", "total", per_file(timings.total()));
 }
 
 fn big_file() -> &'static SourceFile {

@@ -10,7 +10,6 @@ use anyhow::Context;
 use clerkguard_linter::{
     Applicability, Config, FileReport, RuleLevel, RuleTimings, Severity, SkipReason, Workspace, registry,
 };
-use clerkguard_project::find_project_root;
 use rayon::prelude::*;
 
 use crate::cli::{CheckArgs, ColorChoice, OutputFormat};
@@ -34,6 +33,8 @@ pub struct CheckRun {
     pub fixed: Option<(usize, usize)>,
     pub internal_error: bool,
     pub elapsed: Duration,
+    /// Wall time of each step of the run, in order (for `--stats`).
+    pub steps: Vec<(&'static str, Duration)>,
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
@@ -57,24 +58,43 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             messages.push(format!("note: skipped {}: {}", render::display_path(root, &base), SkipReason::NotSource));
         }
     }
+    let mut steps = Vec::new();
+    let mut step_started = Instant::now();
+    let mut step = |name: &'static str| {
+        steps.push((name, step_started.elapsed()));
+        step_started = Instant::now();
+    };
     let files = workspace.source_files();
+    step("scan");
     if files.is_empty() {
         messages.push("warning: no JavaScript or TypeScript files to check".to_string());
     }
     if args.config.is_none() {
-        check_project_configs(&files)?;
+        check_project_configs(&workspace, &files)?;
     }
+    step("configuration");
 
-    let mut run = CheckRun { files: Vec::new(), messages, fixed: None, internal_error: false, elapsed: Duration::ZERO };
+    workspace.prepare(&files);
+    step("project models");
+    let mut run = CheckRun {
+        files: Vec::new(),
+        messages,
+        fixed: None,
+        internal_error: false,
+        elapsed: Duration::ZERO,
+        steps: Vec::new(),
+    };
     if args.fix {
         let min = if args.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
         let outcome = fix_files(&workspace, &files, min);
         run.messages.extend(outcome.warnings.iter().map(|w| format!("warning: {w}")));
         run.internal_error |= outcome.write_failed;
         run.fixed = Some((outcome.fixes_applied, outcome.files_written.len()));
+        step("fix");
     }
     let mut timings = args.stats.then(RuleTimings::default);
     run.files = lint_all(&workspace, &files, timings.as_mut());
+    step("lint");
     run.elapsed = started.elapsed();
     for file in &run.files {
         let shown = render::display_path(&file.path, &base);
@@ -99,6 +119,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let pretty = PrettyOptions { color, files_checked: analysed.len(), fix_ran: args.fix };
     let input = RenderInput { files: &run.files, base: &base };
     let mut output = render::render(args.format, &input, &pretty)?;
+    step("render");
+    run.steps = steps;
 
     for message in &run.messages {
         eprintln!("{message}");
@@ -113,7 +135,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
     crate::write_stdout(&output)?;
     if args.stats {
-        print_stats(&analysed, run.elapsed, timings.as_ref());
+        print_stats(&analysed, run.elapsed, &run.steps, timings.as_ref());
     }
 
     if run.internal_error {
@@ -155,8 +177,8 @@ fn rule_selection(selected: &[String]) -> anyhow::Result<BTreeMap<String, RuleLe
 
 /// A broken `clerkguard.json` is a usage error in the CLI (the language server shows it as a
 /// diagnostic instead and runs with defaults).
-fn check_project_configs(files: &[PathBuf]) -> anyhow::Result<()> {
-    let roots: BTreeSet<PathBuf> = files.iter().filter_map(|f| find_project_root(f)).collect();
+fn check_project_configs(workspace: &Workspace, files: &[PathBuf]) -> anyhow::Result<()> {
+    let roots: BTreeSet<PathBuf> = files.iter().filter_map(|f| workspace.project_root(f)).collect();
     for root in roots {
         Config::load_from_root(&root).map_err(|e| UsageError(format!("invalid configuration: {e}")))?;
     }
@@ -201,7 +223,12 @@ fn lint_all(workspace: &Workspace, files: &[PathBuf], timings: Option<&mut RuleT
     checked
 }
 
-fn print_stats(analysed: &[&CheckedFile], elapsed: Duration, timings: Option<&RuleTimings>) {
+fn print_stats(
+    analysed: &[&CheckedFile],
+    elapsed: Duration,
+    steps: &[(&str, Duration)],
+    timings: Option<&RuleTimings>,
+) {
     let bytes: usize = analysed.iter().filter_map(|f| f.text.as_ref()).map(String::len).sum();
     let secs = elapsed.as_secs_f64().max(1e-9);
     let size = if bytes >= 1_000_000 {
@@ -217,6 +244,9 @@ fn print_stats(analysed: &[&CheckedFile], elapsed: Duration, timings: Option<&Ru
         bytes as f64 / 1e6 / secs,
         rayon::current_num_threads()
     );
+    let steps: Vec<String> =
+        steps.iter().map(|(name, time)| format!("{name} {:.0} ms", time.as_secs_f64() * 1e3)).collect();
+    eprintln!("stats: wall time by step: {}", steps.join(", "));
     if let Some(timings) = timings {
         print_timings(timings, analysed.len());
     }

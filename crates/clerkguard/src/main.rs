@@ -18,6 +18,9 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// An error in how clerkguard was invoked (exit code 2, like internal errors, but reported
 /// without a backtrace-style cause chain).
 #[derive(Debug)]

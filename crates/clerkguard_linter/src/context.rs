@@ -27,6 +27,8 @@ pub struct FileContext<'a> {
     pub(crate) tenancy: OnceCell<Vec<crate::rules::tenancy::facts::TenancyFacts>>,
     /// Same-file functions with their memoized summaries, shared by every analysis of the file.
     locals: OnceCell<crate::analysis::locals::LocalFunctions<'a>>,
+    /// The file's entry points (found once; four analyses walk them).
+    entry_points: OnceCell<Vec<crate::analysis::entry_points::EntryPoint<'a>>>,
 }
 
 /// What the middleware does for the route this file serves.
@@ -69,6 +71,7 @@ impl<'a> FileContext<'a> {
             style: OnceCell::new(),
             tenancy: OnceCell::new(),
             locals: OnceCell::new(),
+            entry_points: OnceCell::new(),
         }
     }
 }
@@ -77,6 +80,16 @@ impl<'a> FileContext<'a> {
     /// The file's top-level functions; their summaries are computed once per lint.
     pub fn locals(&self) -> &crate::analysis::locals::LocalFunctions<'a> {
         self.locals.get_or_init(|| crate::analysis::locals::LocalFunctions::collect(self.module))
+    }
+
+    /// The file's entry points (exports callers reach, inline Server Functions), found once.
+    pub fn entry_points(&self) -> &[crate::analysis::entry_points::EntryPoint<'a>] {
+        self.entry_points.get_or_init(|| {
+            // An inline Server Function starts with the directive, so a file without the words
+            // has none and is not walked for them.
+            let inline = self.text.contains("use server");
+            crate::analysis::entry_points::find(self.module, self.semantics, self.role, self.locals(), inline)
+        })
     }
 }
 

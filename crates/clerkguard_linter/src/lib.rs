@@ -14,6 +14,7 @@ pub mod project_index;
 mod registry;
 mod rule;
 pub mod rules;
+pub mod sources;
 mod suppression;
 mod workspace;
 

@@ -18,8 +18,8 @@ use crate::project_index::{ChangeImpact, ProjectIndex};
 use crate::rules::meta::CONFIG_ERROR;
 use crate::{Diagnostic, ProjectFileKind, RuleLevel};
 
-/// Files larger than this are skipped with a note (generated bundles, data dumps).
-pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+pub use crate::sources::MAX_FILE_BYTES;
+use crate::sources::Sources;
 
 /// A project as the workspace holds it.
 #[derive(Debug)]
@@ -39,7 +39,8 @@ pub enum WorkspaceFile {
 pub struct Workspace {
     roots: Vec<PathBuf>,
     projects: RwLock<HashMap<PathBuf, Arc<ProjectState>>>,
-    overlays: RwLock<HashMap<PathBuf, Arc<str>>>,
+    /// Open buffers, and every disk text read so far (and, in batch runs, parses).
+    sources: Arc<Sources>,
     overrides: RwLock<BTreeMap<String, RuleLevel>>,
     config_path: RwLock<Option<PathBuf>>,
     summaries: ModuleSummaryCache,
@@ -59,7 +60,7 @@ impl Workspace {
         Self {
             roots: roots.into_iter().map(|r| r.canonicalize().unwrap_or(r)).collect(),
             projects: RwLock::default(),
-            overlays: RwLock::default(),
+            sources: Arc::default(),
             overrides: RwLock::default(),
             config_path: RwLock::default(),
             summaries: ModuleSummaryCache::default(),
@@ -109,10 +110,29 @@ impl Workspace {
             return index.clone(); // built by another thread while this one waited
         }
         let files = self.scanned_files();
-        let overlays = read(&self.overlays).clone();
-        let index = Arc::new(ProjectIndex::build(&root, &files, overlays).with_project(project.info.clone()));
+        let index = Arc::new(
+            ProjectIndex::build(&root, &files, self.sources.clone(), |f| self.project_root_of(f))
+                .with_project(project.info.clone()),
+        );
         write(&self.indexes).insert(root, index.clone());
         index
+    }
+
+    /// Builds, for every project `files` belong to, the index and the project-wide models the
+    /// rules read (routing, module graph, data schema), each on the whole rayon pool, before a
+    /// batch of lints. Left to the first lint that needs them, a model was built on that lint's
+    /// thread while the other threads waited for it.
+    pub fn prepare(&self, files: &[PathBuf]) {
+        let mut indexes: Vec<Arc<ProjectIndex>> = Vec::new();
+        for file in files {
+            let index = self.index_for(file);
+            if !indexes.iter().any(|known| Arc::ptr_eq(known, &index)) {
+                indexes.push(index);
+            }
+        }
+        for index in indexes {
+            rayon::join(|| index.routing(), || rayon::join(|| index.module_graph(), || index.data_schema()));
+        }
     }
 
     fn scanned_files(&self) -> Arc<Vec<PathBuf>> {
@@ -140,6 +160,12 @@ impl Workspace {
         }
         *write(&self.scanned) = Some(Arc::new(files.clone()));
         files
+    }
+
+    /// The root of the project (nearest package.json) `path` belongs to, from a cache of the
+    /// directories seen so far.
+    pub fn project_root(&self, path: &Path) -> Option<PathBuf> {
+        self.project_root_of(path)
     }
 
     /// `find_project_root(path)`, answered from (and recorded in) `project_roots`.
@@ -202,17 +228,22 @@ impl Workspace {
     /// Sets (or with `None` clears) the unsaved text of an open buffer. Returns the files whose
     /// findings may change because of it, besides the file itself.
     pub fn set_overlay(&self, path: &Path, text: Option<&str>) -> Vec<PathBuf> {
-        match text {
-            Some(text) => write(&self.overlays).insert(path.to_path_buf(), Arc::from(text)),
-            None => write(&self.overlays).remove(path),
-        };
+        self.sources.set_overlay(path, text);
         self.file_changed(path)
+    }
+
+    /// The texts and parses the analysis shares.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
     }
 
     /// Tells the workspace a file changed (on disk or in a buffer). Returns the other files whose
     /// findings may change: every file of the project for package.json or clerkguard.json,
     /// the importers of a module whose summaries others use.
     pub fn file_changed(&self, path: &Path) -> Vec<PathBuf> {
+        if !self.sources.has_overlay(path) {
+            self.sources.forget(path);
+        }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if matches!(name, "package.json" | CONFIG_FILE_NAME | "tsconfig.json" | "jsconfig.json")
             || name.ends_with("-lock.json")
@@ -255,10 +286,10 @@ impl Workspace {
 
     /// The current text of a file: the open buffer if any, else the file on disk.
     pub fn read(&self, path: &Path) -> WorkspaceFile {
-        if let Some(text) = read(&self.overlays).get(path) {
-            return WorkspaceFile::Text(text.to_string());
+        match self.sources.text(path) {
+            Ok(text) => WorkspaceFile::Text(text.to_string()),
+            Err(reason) => WorkspaceFile::Skipped(reason),
         }
-        read_source_file(path)
     }
 
     /// Lints a file, reading it from its overlay or disk.
@@ -328,26 +359,6 @@ impl Workspace {
             );
         }
         report
-    }
-}
-
-/// Reads a file for analysis, refusing huge, binary and non-UTF-8 files.
-pub fn read_source_file(path: &Path) -> WorkspaceFile {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => return WorkspaceFile::Skipped(SkipReason::TooLarge(meta.len())),
-        Ok(_) => {}
-        Err(e) => return WorkspaceFile::Skipped(SkipReason::Unreadable(e.to_string())),
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return WorkspaceFile::Skipped(SkipReason::Unreadable(e.to_string())),
-    };
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return WorkspaceFile::Skipped(SkipReason::Binary);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => WorkspaceFile::Text(text),
-        Err(_) => WorkspaceFile::Skipped(SkipReason::InvalidUtf8),
     }
 }
 

@@ -47,6 +47,7 @@ impl RenderInput<'_> {
     pub fn sources(&self) -> Sources<'_> {
         Sources {
             known: self.files.iter().filter_map(|f| Some((f.path.as_path(), f.text.as_deref()?))).collect(),
+            known_indexes: HashMap::new(),
             loaded: HashMap::new(),
         }
     }
@@ -86,28 +87,38 @@ fn slash_path(path: &Path) -> String {
 /// A source text with its line index.
 pub struct SourceFile<'a> {
     pub text: &'a str,
-    pub index: LineIndex,
+    pub index: std::borrow::Cow<'a, LineIndex>,
+}
+
+impl<'a> SourceFile<'a> {
+    /// A text with a line index built now.
+    pub fn new(text: &'a str) -> Self {
+        Self { text, index: std::borrow::Cow::Owned(LineIndex::new(text)) }
+    }
 }
 
 /// Texts of files findings point into: the checked files, plus files named only by related
 /// information or fix edits, read from disk on first use.
 pub struct Sources<'a> {
     known: HashMap<&'a Path, &'a str>,
+    /// Line indexes of the checked files, built on first use (a file has many findings).
+    known_indexes: HashMap<&'a Path, LineIndex>,
     loaded: HashMap<PathBuf, Option<(String, LineIndex)>>,
 }
 
 impl Sources<'_> {
     /// The text and line index of `path`, or `None` when it cannot be read.
     pub fn get(&mut self, path: &Path) -> Option<SourceFile<'_>> {
-        if let Some(text) = self.known.get(path) {
-            return Some(SourceFile { text, index: LineIndex::new(text) });
+        if let Some((&known, &text)) = self.known.get_key_value(path) {
+            let index = self.known_indexes.entry(known).or_insert_with(|| LineIndex::new(text));
+            return Some(SourceFile { text, index: std::borrow::Cow::Borrowed(index) });
         }
         let entry = self.loaded.entry(path.to_path_buf()).or_insert_with(|| {
             let text = std::fs::read_to_string(path).ok()?;
             let index = LineIndex::new(&text);
             Some((text, index))
         });
-        entry.as_ref().map(|(text, index)| SourceFile { text, index: index.clone() })
+        entry.as_ref().map(|(text, index)| SourceFile { text, index: std::borrow::Cow::Borrowed(index) })
     }
 }
 
@@ -214,7 +225,7 @@ mod tests {
     #[test]
     fn positions_count_utf16_and_chars() {
         let text = "a\n🚀é x";
-        let source = SourceFile { text, index: LineIndex::new(text) };
+        let source = SourceFile::new(text);
         let x = text.find('x').unwrap() as u32;
         let pos = Position::of(Some(&source), x);
         assert_eq!(pos, Position { line: 2, column_utf16: 5, column_chars: 4 });

@@ -87,7 +87,7 @@ fn render_diagnostic(
         Severity::Warning => "warning",
         Severity::Hint => "hint",
     };
-    let source = file.text.as_deref().map(|text| SourceFile { text, index: clerkguard_linter::LineIndex::new(text) });
+    let source = file.text.as_deref().map(|text| SourceFile::new(text));
     let start = Position::of(source.as_ref(), d.range.start);
     let frame = source.as_ref().map(|s| frame_lines(s, d.range.start, d.range.end)).unwrap_or_default();
     let gutter_width = frame.iter().filter_map(|l| l.number).max().unwrap_or(start.line).to_string().len();
@@ -272,10 +272,9 @@ fn summary(files: &[CheckedFile], options: &PrettyOptions, paint: &Paint) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clerkguard_linter::LineIndex;
 
     fn frame(text: &str, start: usize, end: usize) -> Vec<FrameLine> {
-        let source = SourceFile { text, index: LineIndex::new(text) };
+        let source = SourceFile::new(text);
         frame_lines(&source, start as u32, end as u32)
     }
 

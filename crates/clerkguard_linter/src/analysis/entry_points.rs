@@ -82,6 +82,7 @@ pub fn find<'a>(
     sem: &FileSemantics,
     role: FileRole,
     locals: &LocalFunctions<'a>,
+    inline_server_functions: bool,
 ) -> Vec<EntryPoint<'a>> {
     let mut out = Vec::new();
     let server_module = sem.has_directive(Directive::UseServer) && role != FileRole::RouteHandler;
@@ -100,7 +101,7 @@ pub fn find<'a>(
         };
         out.push(EntryPoint { kind, name, func: EntryFn::Borrowed(func), report_range, wrapper });
     }
-    if role != FileRole::RouteHandler {
+    if role != FileRole::RouteHandler && inline_server_functions {
         let mut inline = InlineServerFunctions { found: Vec::new(), pending_name: None };
         module.visit_with(&mut inline);
         for (name, report_range, func) in inline.found {

@@ -16,7 +16,6 @@ use super::flow::Analyzer;
 use super::locals::LocalFunctions;
 use super::{FileSemantics, FunctionSummary, SummaryLookup};
 use crate::Workspace;
-use crate::workspace::WorkspaceFile;
 
 /// What one module offers its importers.
 #[derive(Debug, Default)]
@@ -81,7 +80,13 @@ impl ModuleSummaryCache {
     }
 
     pub fn lookup<'a>(&'a self, workspace: &'a Workspace, from: &'a Path) -> CachedLookup<'a> {
-        CachedLookup { cache: self, workspace, from: from.to_path_buf(), visiting: Rc::default() }
+        CachedLookup {
+            cache: self,
+            workspace,
+            from: from.to_path_buf(),
+            visiting: Rc::default(),
+            answered: RefCell::default(),
+        }
     }
 
     fn resolver_for(&self, workspace: &Workspace, from: &Path) -> Arc<Resolver> {
@@ -112,11 +117,20 @@ pub struct CachedLookup<'a> {
     from: PathBuf,
     /// Modules being analysed on this thread right now (cycle guard).
     visiting: Rc<RefCell<HashSet<PathBuf>>>,
+    /// Answers given during this lookup's life (one lint): a file calls the same imported
+    /// helper many times, and each question otherwise resolves and hashes paths again.
+    answered: RefCell<HashMap<(String, String), Option<FunctionSummary>>>,
 }
 
 impl SummaryLookup for CachedLookup<'_> {
     fn imported(&self, specifier: &str, export_name: &str) -> Option<FunctionSummary> {
-        self.imported_depth(specifier, export_name, 0)
+        let key = (specifier.to_string(), export_name.to_string());
+        if let Some(known) = self.answered.borrow().get(&key) {
+            return *known;
+        }
+        let answer = self.imported_depth(specifier, export_name, 0);
+        self.answered.borrow_mut().insert(key, answer);
+        answer
     }
 }
 
@@ -137,6 +151,7 @@ impl CachedLookup<'_> {
             workspace: self.workspace,
             from: path.clone(),
             visiting: self.visiting.clone(),
+            answered: RefCell::default(),
         };
         if let Some((spec, name)) = module.named_reexports.get(export_name) {
             return nested.imported_depth(spec, name, depth + 1);
@@ -167,16 +182,17 @@ impl CachedLookup<'_> {
 
     fn analyse(&self, path: &Path) -> Option<ModuleSummaries> {
         let kind = SourceKind::from_path(path)?;
-        let WorkspaceFile::Text(text) = self.workspace.read(path) else { return None };
+        let text = self.workspace.sources().text(path).ok()?;
         let parsed = parse_source(&text, kind);
-        let module = parsed.module?;
-        let sem = FileSemantics::build(&module, &text);
-        let locals = LocalFunctions::collect(&module);
+        let module = parsed.module.as_ref()?;
+        let sem = FileSemantics::build(module, &text);
+        let locals = LocalFunctions::collect(module);
         let nested = CachedLookup {
             cache: self.cache,
             workspace: self.workspace,
             from: path.to_path_buf(),
             visiting: self.visiting.clone(),
+            answered: RefCell::default(),
         };
         let guards = self.workspace.project_for(path).config.guards.clone();
         let analyzer = Analyzer { sem: &sem, summaries: &nested, locals: &locals, extra_guards: &guards };
@@ -207,7 +223,7 @@ impl CachedLookup<'_> {
             }
         }
         for name in locals.names() {
-            if is_exported(&module, name)
+            if is_exported(module, name)
                 && let Some(summary) = locals.summary(name, &analyzer)
             {
                 out.exports.insert(name.to_string(), summary);

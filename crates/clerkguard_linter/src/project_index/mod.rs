@@ -7,11 +7,12 @@ pub mod data_schema;
 pub mod module_graph;
 pub mod routing;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use clerkguard_project::{NextConfig, ProjectInfo, RouteOptions, RouteTable, find_project_root};
+use clerkguard_project::{NextConfig, ProjectInfo, RouteOptions, RouteTable};
+
+use crate::sources::Sources;
 
 /// What changing a file means for the project index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,8 +32,8 @@ pub struct ProjectIndex {
     pub routes: RouteTable,
     /// The project's package versions and paths (set by the workspace; default in unit tests).
     pub project: ProjectInfo,
-    /// Unsaved editor buffers at build time (the index reads them before disk).
-    overlays: HashMap<PathBuf, Arc<str>>,
+    /// The workspace's texts: open buffers first, then the disk (read once).
+    pub(crate) sources: Arc<Sources>,
     routing: OnceLock<routing::RoutingModel>,
     module_graph: OnceLock<module_graph::ModuleGraph>,
     data_schema: OnceLock<data_schema::DataSchema>,
@@ -45,12 +46,18 @@ impl std::fmt::Debug for ProjectIndex {
 }
 
 impl ProjectIndex {
-    /// Builds the index of the project at `root` from the workspace's file list and the
-    /// current editor buffers.
-    pub fn build(root: &Path, workspace_files: &[PathBuf], overlays: HashMap<PathBuf, Arc<str>>) -> Self {
+    /// Builds the index of the project at `root` from the workspace's file list and texts;
+    /// `project_root_of` names the project a file belongs to (the workspace answers from a
+    /// cache).
+    pub fn build(
+        root: &Path,
+        workspace_files: &[PathBuf],
+        sources: Arc<Sources>,
+        project_root_of: impl Fn(&Path) -> Option<PathBuf>,
+    ) -> Self {
         let files: Vec<PathBuf> = workspace_files
             .iter()
-            .filter(|f| f.starts_with(root) && find_project_root(f).as_deref() == Some(root))
+            .filter(|f| f.starts_with(root) && project_root_of(f).as_deref() == Some(root))
             .cloned()
             .collect();
         let next_config = NextConfig::load(root);
@@ -63,7 +70,7 @@ impl ProjectIndex {
             route_options,
             routes,
             project: ProjectInfo { root: root.to_path_buf(), ..Default::default() },
-            overlays,
+            sources,
             routing: OnceLock::new(),
             module_graph: OnceLock::new(),
             data_schema: OnceLock::new(),
@@ -76,15 +83,9 @@ impl ProjectIndex {
         self
     }
 
-    /// A file's text: the editor buffer when one was open at build time, else the disk.
-    pub fn read(&self, path: &Path) -> Option<String> {
-        match self.overlays.get(path) {
-            Some(text) => Some(text.to_string()),
-            None => match crate::workspace::read_source_file(path) {
-                crate::WorkspaceFile::Text(text) => Some(text),
-                crate::WorkspaceFile::Skipped(_) => None,
-            },
-        }
+    /// A file's text: its editor buffer, else the disk.
+    pub fn read(&self, path: &Path) -> Option<Arc<str>> {
+        self.sources.text_if_any(path)
     }
 
     /// The middleware model evaluated against the route table (computed on first use).
@@ -117,7 +118,7 @@ impl ProjectIndex {
             route_options: RouteOptions::default(),
             routes: RouteTable::default(),
             project: ProjectInfo { root: root.to_path_buf(), ..Default::default() },
-            overlays: HashMap::new(),
+            sources: Arc::default(),
             routing: OnceLock::new(),
             module_graph: OnceLock::new(),
             data_schema: OnceLock::new(),

@@ -58,8 +58,9 @@ struct GraphState {
 
 pub struct ModuleGraph {
     resolver: Resolver,
-    /// Editor buffers (from the index, then updated by [`ModuleGraph::note_change`]).
+    /// Texts given by [`ModuleGraph::note_change`] (newer than the workspace's, if anything).
     overlays: RwLock<HashMap<PathBuf, Arc<str>>>,
+    sources: Arc<crate::sources::Sources>,
     state: RwLock<GraphState>,
 }
 
@@ -77,7 +78,8 @@ impl std::fmt::Debug for ModuleGraph {
 pub fn build(index: &ProjectIndex) -> ModuleGraph {
     let graph = ModuleGraph {
         resolver: Resolver::new(&index.project),
-        overlays: RwLock::new(index.overlays.clone()),
+        overlays: RwLock::default(),
+        sources: index.sources.clone(),
         state: RwLock::default(),
     };
     let sources: Vec<&PathBuf> = index.files.iter().filter(|f| SourceKind::from_path(f).is_some()).collect();
@@ -166,18 +168,15 @@ impl ModuleGraph {
         if let Some(text) = read(&self.overlays).get(path) {
             return Some(text.clone());
         }
-        match crate::workspace::read_source_file(path) {
-            crate::WorkspaceFile::Text(text) => Some(Arc::from(text)),
-            crate::WorkspaceFile::Skipped(_) => None,
-        }
+        self.sources.text_if_any(path)
     }
 
     fn parse_node(&self, path: &Path) -> Option<ModuleNode> {
         let kind = SourceKind::from_path(path)?;
         let text = self.text_of(path)?;
         let parsed = parse_source(&text, kind);
-        let module = parsed.module?;
-        let directives = module_directives(&module);
+        let module = parsed.module.as_ref()?;
+        let directives = module_directives(module);
         let mut collector = ImportCollector::default();
         for item in &module.body {
             match item {
@@ -382,8 +381,6 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
 
     #[test]
@@ -421,7 +418,8 @@ mod tests {
         let files =
             vec![panel.clone(), a.clone(), b.clone(), actions.clone(), guarded.clone(), types.clone(), lazy.clone()];
         let project = clerkguard_project::load_project(&root);
-        let index = ProjectIndex::build(&root, &files, HashMap::new()).with_project(project);
+        let index = ProjectIndex::build(&root, &files, Default::default(), clerkguard_project::find_project_root)
+            .with_project(project);
         let graph = index.module_graph();
         for (path, client) in [
             (&panel, true),

@@ -104,11 +104,11 @@ pub fn build(index: &ProjectIndex) -> RoutingModel {
 pub fn build_with(index: &ProjectIndex, replaced: Option<(&Path, &str)>) -> RoutingModel {
     let read_file = |path: &Path| match replaced {
         Some((p, text)) if p == path => Some(text.to_string()),
-        _ => index.read(path),
+        _ => index.read(path).map(|text| text.to_string()),
     };
     let next_version = index.project.next.as_ref().and_then(|n| n.effective());
     let mut files = index.files.clone();
-    files.extend(index.overlays.keys().filter(|p| !index.files.contains(p)).cloned());
+    files.extend(index.sources.overlay_paths().into_iter().filter(|p| !index.files.contains(p)));
     let location = locate_middleware(
         &index.root,
         &files,

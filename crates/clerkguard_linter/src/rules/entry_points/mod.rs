@@ -22,7 +22,7 @@ pub use route_handler_missing_auth::RouteHandlerMissingAuth;
 pub use server_action_missing_auth::ServerActionMissingAuth;
 
 use crate::analysis::ast_util::pat_idents;
-use crate::analysis::entry_points::{self, EntryPointKind};
+use crate::analysis::entry_points::EntryPointKind;
 use crate::analysis::flow::{Analyzer, EntryKind, FunctionFacts};
 use crate::analysis::functions::FnRef;
 use crate::fixer::{body_insert_point, make_async};
@@ -62,8 +62,8 @@ pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
     let locals = ctx.locals();
     let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
     let style = ctx.style();
-    entry_points::find(ctx.module, ctx.semantics, ctx.role, locals)
-        .into_iter()
+    ctx.entry_points()
+        .iter()
         .map(|entry| {
             let func = entry.func.get();
             let kind = match entry.kind {
@@ -75,8 +75,8 @@ pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
             let facts = analyzer.analyze(func, kind);
             AnalyzedEntry {
                 wrapper_guards: entry.wrapper_guards(),
-                kind: entry.kind,
-                name: entry.name,
+                kind: entry.kind.clone(),
+                name: entry.name.clone(),
                 report_range: entry.report_range,
                 facts,
                 body_insert: body_insert_point(func, ctx.text, &style),

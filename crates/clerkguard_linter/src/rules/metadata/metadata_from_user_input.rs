@@ -2,7 +2,7 @@ use clerkguard_syntax::ast::Expr;
 
 use super::shapes::{Taint, calls_in, has_authorization_check, metadata_props, tainted_parts};
 use crate::analysis::ast_util::{peel, range_of};
-use crate::analysis::entry_points::{self, EntryPointKind};
+use crate::analysis::entry_points::EntryPointKind;
 use crate::{Diagnostic, FileContext, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
@@ -74,8 +74,7 @@ impl Rule for MetadataFromUserInput {
         if !ctx.text.contains("Metadata") && !ctx.text.contains("_metadata") {
             return;
         }
-        let locals = ctx.locals();
-        for entry in entry_points::find(ctx.module, ctx.semantics, ctx.role, locals) {
+        for entry in ctx.entry_points() {
             let server_function = match entry.kind {
                 EntryPointKind::ServerFunction { .. } => true,
                 EntryPointKind::RouteHandler { .. } | EntryPointKind::PagesApi => false,

@@ -57,6 +57,7 @@ impl Rule for RoutePatternMissingSubpaths {
         let routing = super::common::routing_for(ctx);
         let routing = &*routing;
         let Some(model) = routing.middleware.as_ref() else { return };
+        let public: Vec<_> = routing.routes.iter().filter(|r| r.status == RouteStatus::Public).collect();
         for list in model.lists.iter().filter(|l| l.role == ListRole::Protect) {
             let Ok(matcher) = &list.matcher else { continue };
             for (index, pattern) in matcher.patterns() {
@@ -66,12 +67,10 @@ impl Rule for RoutePatternMissingSubpaths {
                 let named: Vec<_> =
                     routing.routes.iter().filter(|r| r.route.samples.iter().any(|s| pattern.is_match(s))).collect();
                 let missed = named.iter().find_map(|base| {
-                    routing.routes.iter().find(|r| {
+                    let below = format!("{}/", base.route.url_pattern.trim_end_matches('/'));
+                    public.iter().copied().find(|r| {
                         r.route.url_pattern != base.route.url_pattern
-                            && r.route
-                                .url_pattern
-                                .starts_with(&format!("{}/", base.route.url_pattern.trim_end_matches('/')))
-                            && r.status == RouteStatus::Public
+                            && r.route.url_pattern.starts_with(&below)
                             && !r.route.samples.iter().any(|s| pattern.is_match(s))
                     })
                 });

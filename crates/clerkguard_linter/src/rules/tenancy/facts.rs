@@ -156,7 +156,7 @@ fn compute(ctx: &FileContext<'_>) -> Vec<TenancyFacts> {
     }
     let locals = ctx.locals();
     let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
-    entry_points::find(ctx.module, ctx.semantics, ctx.role, locals)
+    ctx.entry_points()
         .iter()
         .map(|entry| {
             let func = entry.func.get();

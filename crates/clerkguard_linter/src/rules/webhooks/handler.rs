@@ -19,7 +19,7 @@ use crate::FileContext;
 use crate::analysis::ast_util::{as_member, chain_names, pat_idents, peel, range_of};
 use crate::analysis::clerk_api::ClerkFn;
 use crate::analysis::effects::{call_effect, tagged_template_effect};
-use crate::analysis::entry_points::{self, EntryPointKind};
+use crate::analysis::entry_points::EntryPointKind;
 use crate::analysis::flow::Analyzer;
 use crate::analysis::functions::{FnBody, FnRef};
 use crate::analysis::locals::LocalFunctions;
@@ -172,7 +172,7 @@ pub fn for_each_handler(ctx: &FileContext<'_>, mut f: impl FnMut(&WebhookHandler
     }
     let locals = ctx.locals();
     let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
-    for entry in entry_points::find(ctx.module, ctx.semantics, ctx.role, locals) {
+    for entry in ctx.entry_points() {
         let pages = match &entry.kind {
             EntryPointKind::RouteHandler { method } if method == "POST" => false,
             EntryPointKind::PagesApi => true,

@@ -79,7 +79,7 @@ impl Rule for WebhookSecretMismatch {
         if calls.is_empty() {
             return;
         }
-        let envs: Vec<(std::path::PathBuf, String, EnvFile)> = env_file_paths(&ctx.project.root)
+        let envs: Vec<(std::path::PathBuf, std::sync::Arc<str>, EnvFile)> = env_file_paths(&ctx.project.root)
             .into_iter()
             .filter_map(|p| {
                 let text = ctx.index.read(&p)?;

@@ -1,0 +1,148 @@
+//! The texts every part of the analysis reads: open editor buffers first, then the disk. A
+//! file is read from disk once per workspace and kept until it changes ([`Sources::forget`]),
+//! so the lint, the project index and its models, and the cross-module summaries share one
+//! read (a check used to read most files three or four times).
+//!
+//! Parses are not kept: keeping the syntax trees the project-wide models make, for the lint to
+//! reuse, was measured (BENCHMARKS.md) — it saved the second parse but cost 2.4× the memory and
+//! as much time again in page faults.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use crate::lint::SkipReason;
+
+/// Files larger than this are skipped with a note (generated bundles, data dumps).
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+#[derive(Default)]
+pub struct Sources {
+    overlays: RwLock<HashMap<PathBuf, Arc<str>>>,
+    disk: RwLock<HashMap<PathBuf, Result<Arc<str>, SkipReason>>>,
+}
+
+impl std::fmt::Debug for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sources")
+            .field("overlays", &read(&self.overlays).len())
+            .field("disk", &read(&self.disk).len())
+            .finish()
+    }
+}
+
+impl Sources {
+    /// The current text of a file: its open buffer, else the disk (read once, then kept).
+    pub fn text(&self, path: &Path) -> Result<Arc<str>, SkipReason> {
+        if let Some(text) = read(&self.overlays).get(path) {
+            return Ok(text.clone());
+        }
+        if let Some(known) = read(&self.disk).get(path) {
+            return known.clone();
+        }
+        let loaded = read_source_file(path);
+        write(&self.disk).insert(path.to_path_buf(), loaded.clone());
+        loaded
+    }
+
+    /// [`Self::text`] when there is one.
+    pub fn text_if_any(&self, path: &Path) -> Option<Arc<str>> {
+        self.text(path).ok()
+    }
+
+    /// Sets (or with `None` clears) the unsaved text of an open buffer. Clearing also forgets
+    /// the disk text, which may have been saved meanwhile.
+    pub fn set_overlay(&self, path: &Path, text: Option<&str>) {
+        match text {
+            Some(text) => {
+                write(&self.overlays).insert(path.to_path_buf(), Arc::from(text));
+            }
+            None => {
+                write(&self.overlays).remove(path);
+                self.forget(path);
+            }
+        }
+    }
+
+    pub fn has_overlay(&self, path: &Path) -> bool {
+        read(&self.overlays).contains_key(path)
+    }
+
+    /// Paths of the open buffers.
+    pub fn overlay_paths(&self) -> Vec<PathBuf> {
+        read(&self.overlays).keys().cloned().collect()
+    }
+
+    /// The file changed on disk (or its buffer did): the next read goes to the disk again.
+    pub fn forget(&self, path: &Path) {
+        write(&self.disk).remove(path);
+    }
+}
+
+/// Reads a file for analysis, refusing huge, binary and non-UTF-8 files.
+pub fn read_source_file(path: &Path) -> Result<Arc<str>, SkipReason> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => return Err(SkipReason::TooLarge(meta.len())),
+        Ok(_) => {}
+        Err(e) => return Err(SkipReason::Unreadable(e.to_string())),
+    }
+    let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(SkipReason::Binary);
+    }
+    String::from_utf8(bytes).map(Arc::from).map_err(|_| SkipReason::InvalidUtf8)
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        (dir, path)
+    }
+
+    #[test]
+    fn reads_once_until_forgotten() {
+        let (_dir, path) = temp_file("a.ts", "export const a = 1;");
+        let sources = Sources::default();
+        assert_eq!(&*sources.text(&path).expect("text"), "export const a = 1;");
+        std::fs::write(&path, "export const a = 2;").expect("write");
+        assert_eq!(&*sources.text(&path).expect("text"), "export const a = 1;", "kept until told");
+        sources.forget(&path);
+        assert_eq!(&*sources.text(&path).expect("text"), "export const a = 2;");
+    }
+
+    #[test]
+    fn overlays_win_and_closing_rereads_the_disk() {
+        let (_dir, path) = temp_file("a.ts", "disk");
+        let sources = Sources::default();
+        assert_eq!(&*sources.text(&path).expect("text"), "disk");
+        sources.set_overlay(&path, Some("buffer"));
+        assert_eq!(&*sources.text(&path).expect("text"), "buffer");
+        std::fs::write(&path, "saved").expect("write");
+        sources.set_overlay(&path, None);
+        assert_eq!(&*sources.text(&path).expect("text"), "saved");
+    }
+
+    #[test]
+    fn refuses_binary_and_invalid_utf8() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let binary = dir.path().join("b.ts");
+        std::fs::write(&binary, b"a\0b").expect("write");
+        assert_eq!(read_source_file(&binary), Err(SkipReason::Binary));
+        let latin = dir.path().join("c.ts");
+        std::fs::write(&latin, b"caf\xe9").expect("write");
+        assert_eq!(read_source_file(&latin), Err(SkipReason::InvalidUtf8));
+    }
+}
