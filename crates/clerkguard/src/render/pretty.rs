@@ -87,7 +87,7 @@ fn render_diagnostic(
         Severity::Warning => "warning",
         Severity::Hint => "hint",
     };
-    let source = file.text.as_deref().map(|text| SourceFile::new(text));
+    let source = file.text.as_deref().map(SourceFile::new);
     let start = Position::of(source.as_ref(), d.range.start);
     let frame = source.as_ref().map(|s| frame_lines(s, d.range.start, d.range.end)).unwrap_or_default();
     let gutter_width = frame.iter().filter_map(|l| l.number).max().unwrap_or(start.line).to_string().len();
