@@ -70,4 +70,10 @@ impl FileSemantics {
     pub fn has_directive(&self, directive: Directive) -> bool {
         self.directives.contains(&directive)
     }
+
+    /// Whether the file imports anything from a Clerk package: without that, no expression of
+    /// the file names a Clerk function (rules looking only for Clerk calls can skip the file).
+    pub fn imports_clerk(&self) -> bool {
+        self.imports.values().any(|b| b.source.starts_with("@clerk/"))
+    }
 }

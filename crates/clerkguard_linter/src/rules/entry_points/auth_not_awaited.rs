@@ -57,7 +57,7 @@ impl Rule for AuthNotAwaited {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.project.clerk_major() < 6 {
+        if ctx.project.clerk_major() < 6 || !ctx.semantics.imports_clerk() {
             return;
         }
         let mut visitor = Finder { ctx, scope: AsyncScope::default(), pending: HashMap::new(), found: Vec::new() };

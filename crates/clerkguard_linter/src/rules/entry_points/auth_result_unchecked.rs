@@ -117,7 +117,7 @@ fn check_fix(ctx: &FileContext<'_>, entry: &AnalyzedEntry, decl: &AuthDecl) -> O
         None => {
             // `const { orgId } = await auth()`: bring `userId` into the pattern.
             let pattern = decl.pattern_range?;
-            if entry.declared.contains("userId") {
+            if entry.declared(ctx).contains("userId") {
                 return None;
             }
             edits.push(add_to_pattern(ctx, pattern, "userId")?);
@@ -127,7 +127,7 @@ fn check_fix(ctx: &FileContext<'_>, entry: &AnalyzedEntry, decl: &AuthDecl) -> O
     let reject = match entry.kind {
         EntryPointKind::Page => {
             let redirect_ok = decl.source == AuthSource::Auth && decl.pattern_range.is_some();
-            if redirect_ok && !entry.declared.contains("redirectToSignIn") {
+            if redirect_ok && !entry.declared(ctx).contains("redirectToSignIn") {
                 edits.push(add_to_pattern(ctx, decl.pattern_range?, "redirectToSignIn")?);
                 format!("return redirectToSignIn(){semi}")
             } else if redirect_ok {

@@ -58,7 +58,7 @@ pub fn insert_session_check(
     title: &str,
     applicability: Applicability,
 ) -> Option<Fix> {
-    let (at, indent) = entry.body_insert.clone()?;
+    let (at, indent) = entry.body_insert(ctx)?;
     if indent.contains('\n') {
         return None;
     }
@@ -66,8 +66,8 @@ pub fn insert_session_check(
     let semi = style.semi();
     let rejection = Rejection::for_entry(&entry.kind);
     let reject = rejection.statement(ctx, entry)?;
-    let user_var = if entry.declared.contains("userId") { "sessionUserId" } else { "userId" };
-    if entry.declared.contains(user_var) {
+    let user_var = if entry.declared(ctx).contains("userId") { "sessionUserId" } else { "userId" };
+    if entry.declared(ctx).contains(user_var) {
         return None;
     }
     let pattern = if user_var == "userId" { "{ userId }".to_string() } else { format!("{{ userId: {user_var} }}") };

@@ -10,6 +10,7 @@ mod protect_not_awaited;
 mod route_handler_missing_auth;
 mod server_action_missing_auth;
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use clerkguard_syntax::TextRange;
@@ -49,22 +50,42 @@ pub struct AnalyzedEntry {
     pub report_range: TextRange,
     pub wrapper_guards: bool,
     pub facts: FunctionFacts,
-    /// Where statements go at the top of the body, with their indentation.
-    pub body_insert: Option<(u32, String)>,
     /// The edit making the function `async`, when it is not.
     pub make_async: Option<Edit>,
     pub params: Vec<String>,
+    /// Which of the file's [`FileContext::entry_points`] this is.
+    index: usize,
+    /// What only fixes need, computed when a fix asks ([`Self::body_insert`], [`Self::declared`]).
+    body_insert: OnceCell<Option<(u32, String)>>,
+    declared: OnceCell<HashSet<String>>,
+}
+
+impl AnalyzedEntry {
+    /// Where statements go at the top of the body, with their indentation.
+    pub fn body_insert(&self, ctx: &FileContext<'_>) -> Option<(u32, String)> {
+        self.body_insert
+            .get_or_init(|| {
+                let func = ctx.entry_points().get(self.index)?.func.get();
+                body_insert_point(func, ctx.text, &ctx.style())
+            })
+            .clone()
+    }
+
     /// Every name declared in the function (to avoid collisions in generated code).
-    pub declared: HashSet<String>,
+    pub fn declared(&self, ctx: &FileContext<'_>) -> &HashSet<String> {
+        self.declared.get_or_init(|| {
+            ctx.entry_points().get(self.index).map(|e| declared_names(e.func.get())).unwrap_or_default()
+        })
+    }
 }
 
 pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
     let locals = ctx.locals();
     let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
-    let style = ctx.style();
     ctx.entry_points()
         .iter()
-        .map(|entry| {
+        .enumerate()
+        .map(|(index, entry)| {
             let func = entry.func.get();
             let kind = match entry.kind {
                 EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
@@ -79,10 +100,11 @@ pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
                 name: entry.name.clone(),
                 report_range: entry.report_range,
                 facts,
-                body_insert: body_insert_point(func, ctx.text, &style),
                 make_async: make_async(func, ctx.text),
                 params: param_names(func),
-                declared: declared_names(func),
+                index,
+                body_insert: OnceCell::new(),
+                declared: OnceCell::new(),
             }
         })
         .collect()

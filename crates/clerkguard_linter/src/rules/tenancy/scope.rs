@@ -135,7 +135,7 @@ pub fn session_value(ctx: &FileContext<'_>, data: &EntryData<'_>, field: Session
         let indent = indent_at(ctx.text, decl.stmt_range.start);
         let check_at = line_end_after(ctx.text, stmt_end);
         if let Some(pattern) = decl.pattern_range {
-            if entry.declared.contains(name) {
+            if entry.declared(ctx).contains(name) {
                 return None;
             }
             let pattern_text = ctx.source(pattern);
@@ -156,10 +156,10 @@ pub fn session_value(ctx: &FileContext<'_>, data: &EntryData<'_>, field: Session
         });
     }
     // No session lookup to extend: add one at the top of the function.
-    if entry.declared.contains(name) || matches!(entry.kind, EntryPointKind::PagesApi) {
+    if entry.declared(ctx).contains(name) || matches!(entry.kind, EntryPointKind::PagesApi) {
         return None;
     }
-    let (at, indent) = entry.body_insert.clone()?;
+    let (at, indent) = entry.body_insert(ctx)?;
     if indent.contains('\n') {
         return None;
     }
