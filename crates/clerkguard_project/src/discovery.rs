@@ -16,27 +16,58 @@ pub fn find_project_root(file: &Path) -> Option<PathBuf> {
     start?.ancestors().find(|dir| dir.join("package.json").is_file()).map(Path::to_path_buf)
 }
 
-/// Every analysable source file under `root`, honouring .gitignore and skipping ignored dirs.
+/// Every file under `root`, honouring .gitignore and skipping ignored dirs; sorted. The walk
+/// runs on as many threads as rayon's pool has (directory listing is most of a check's start
+/// on large trees).
 pub fn walk_source_files(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+    let found = std::sync::Mutex::new(Vec::new());
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
+        .threads(rayon::current_num_threads())
         .filter_entry(|entry| {
             let name = entry.file_name().to_string_lossy();
             !(entry.file_type().is_some_and(|t| t.is_dir())
                 && (is_ignored_dir(&name) || name.starts_with('.') && name != "."))
         })
-        .build();
-    for entry in walker.flatten() {
-        if entry.file_type().is_some_and(|t| t.is_file()) {
-            out.push(entry.into_path());
-        }
-    }
+        .build_parallel();
+    walker.run(|| {
+        let mut batch = Batch { local: Vec::new(), found: &found };
+        Box::new(move |entry| {
+            if let Ok(entry) = entry
+                && entry.file_type().is_some_and(|t| t.is_file())
+            {
+                batch.local.push(entry.into_path());
+                if batch.local.len() >= 256 {
+                    batch.flush();
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut out = found.into_inner().unwrap_or_else(|p| p.into_inner());
     out.sort();
     out
+}
+
+/// Files one walker thread found, handed over in batches (and the rest when the thread ends).
+struct Batch<'a> {
+    local: Vec<PathBuf>,
+    found: &'a std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl Batch<'_> {
+    fn flush(&mut self) {
+        self.found.lock().unwrap_or_else(|p| p.into_inner()).append(&mut self.local);
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 /// Every Next.js project under `paths`: each directory with a package.json that declares `next`

@@ -57,7 +57,9 @@ impl Rule for RoutePatternMissingSubpaths {
         let routing = super::common::routing_for(ctx);
         let routing = &*routing;
         let Some(model) = routing.middleware.as_ref() else { return };
-        let public: Vec<_> = routing.routes.iter().filter(|r| r.status == RouteStatus::Public).collect();
+        // Public routes by URL, so the routes below a base are one contiguous run.
+        let mut public: Vec<_> = routing.routes.iter().filter(|r| r.status == RouteStatus::Public).collect();
+        public.sort_by(|a, b| a.route.url_pattern.cmp(&b.route.url_pattern));
         for list in model.lists.iter().filter(|l| l.role == ListRole::Protect) {
             let Ok(matcher) = &list.matcher else { continue };
             for (index, pattern) in matcher.patterns() {
@@ -68,11 +70,15 @@ impl Rule for RoutePatternMissingSubpaths {
                     routing.routes.iter().filter(|r| r.route.samples.iter().any(|s| pattern.is_match(s))).collect();
                 let missed = named.iter().find_map(|base| {
                     let below = format!("{}/", base.route.url_pattern.trim_end_matches('/'));
-                    public.iter().copied().find(|r| {
-                        r.route.url_pattern != base.route.url_pattern
-                            && r.route.url_pattern.starts_with(&below)
-                            && !r.route.samples.iter().any(|s| pattern.is_match(s))
-                    })
+                    let first = public.partition_point(|r| r.route.url_pattern.as_str() < below.as_str());
+                    public[first..]
+                        .iter()
+                        .copied()
+                        .take_while(|r| r.route.url_pattern.starts_with(&below))
+                        .find(|r| {
+                            r.route.url_pattern != base.route.url_pattern
+                                && !r.route.samples.iter().any(|s| pattern.is_match(s))
+                        })
                 });
                 let Some(missed) = missed else { continue };
                 let widened = format!("{}/:path*", source.trim_end_matches('/'));
