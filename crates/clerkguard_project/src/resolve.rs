@@ -56,6 +56,8 @@ pub struct Resolver {
     packages: RwLock<HashMap<PathBuf, Arc<PackageContext>>>,
     listings: RwLock<HashMap<PathBuf, Arc<Listing>>>,
     results: RwLock<HashMap<(PathBuf, String), Resolution>>,
+    /// Resolved paths → their canonical form (many specifiers name the same file).
+    canonical: RwLock<HashMap<PathBuf, PathBuf>>,
 }
 
 impl Resolver {
@@ -73,6 +75,7 @@ impl Resolver {
             packages: RwLock::default(),
             listings: RwLock::default(),
             results: RwLock::default(),
+            canonical: RwLock::default(),
         }
     }
 
@@ -90,17 +93,26 @@ impl Resolver {
     pub fn invalidate(&self) {
         write(&self.listings).clear();
         write(&self.results).clear();
+        write(&self.canonical).clear();
         write(&self.packages).clear();
     }
 
     /// What `specifier`, imported from `from_file`, refers to.
     pub fn resolve(&self, from_file: &Path, specifier: &str) -> Resolution {
-        let from_dir = from_file.parent().unwrap_or(Path::new("")).to_path_buf();
-        let key = (from_dir, specifier.to_string());
+        let from_dir = from_file.parent().unwrap_or(Path::new(""));
+        // A bare or aliased specifier means the same from every directory of the project (its
+        // tsconfig, manifest and packages decide), so it is resolved once per project, not
+        // once per importing directory.
+        let key_dir = if !is_path_like(specifier) && normalize(from_dir).starts_with(&self.project_root) {
+            self.project_root.clone()
+        } else {
+            from_dir.to_path_buf()
+        };
+        let key = (key_dir, specifier.to_string());
         if let Some(hit) = read(&self.results).get(&key) {
             return hit.clone();
         }
-        let resolution = self.resolve_uncached(&key.0, specifier);
+        let resolution = self.resolve_uncached(from_dir, specifier);
         write(&self.results).insert(key, resolution.clone());
         resolution
     }
@@ -146,7 +158,12 @@ impl Resolver {
     }
 
     fn file(&self, path: PathBuf) -> Resolution {
-        Resolution::File(std::fs::canonicalize(&path).unwrap_or(path))
+        if let Some(known) = read(&self.canonical).get(&path) {
+            return Resolution::File(known.clone());
+        }
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        write(&self.canonical).insert(path, canonical.clone());
+        Resolution::File(canonical)
     }
 
     fn file_or_unresolved(&self, path: Option<PathBuf>) -> Resolution {

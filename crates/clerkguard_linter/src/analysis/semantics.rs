@@ -25,7 +25,7 @@ pub struct ImportBinding {
 pub struct FileSemantics {
     pub directives: Vec<Directive>,
     /// Local name → what it imports.
-    pub imports: HashMap<String, ImportBinding>,
+    pub imports: HashMap<String, ImportBinding, rustc_hash::FxBuildHasher>,
     /// Byte range of each import declaration, in order (for inserting new imports).
     pub import_decls: Vec<TextRange>,
     /// Names of the `auth` parameter of `clerkMiddleware((auth, req) => ...)` handlers.
