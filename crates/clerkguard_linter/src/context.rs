@@ -86,8 +86,9 @@ impl<'a> FileContext<'a> {
     pub fn entry_points(&self) -> &[crate::analysis::entry_points::EntryPoint<'a>] {
         self.entry_points.get_or_init(|| {
             // An inline Server Function starts with the directive, so a file without the words
-            // has none and is not walked for them.
-            let inline = self.text.contains("use server");
+            // (beyond its own module directive) has none and is not walked for them.
+            let module_directive = usize::from(self.semantics.has_directive(clerkguard_syntax::Directive::UseServer));
+            let inline = self.text.matches("use server").nth(module_directive).is_some();
             crate::analysis::entry_points::find(self.module, self.semantics, self.role, self.locals(), inline)
         })
     }

@@ -147,15 +147,23 @@ impl ModuleGraph {
             Some(text) => write(&self.overlays).insert(path.to_path_buf(), Arc::from(text)),
             None => write(&self.overlays).remove(path),
         };
-        let before: HashSet<PathBuf> = read(&self.state).client.keys().cloned().collect();
-        {
-            let scan = self.text_of(path).map(|t| prologue_directives(&t)).unwrap_or_default();
+        let scan = self.text_of(path).map(|t| prologue_directives(&t)).unwrap_or_default();
+        let (was_client, same_directives) = {
             let mut state = write(&self.state);
             state.nodes.remove(path);
+            let same = state.directives.get(path).is_none_or(|known| *known == scan);
             if state.directives.contains_key(path) {
                 state.directives.insert(path.to_path_buf(), scan);
             }
+            (state.client.contains_key(path), same)
+        };
+        // A module outside the client bundle that did not become a `"use client"` root cannot
+        // change the bundle (its imports only matter once the client reaches it): no walk.
+        // This is every keystroke in server code.
+        if same_directives && !was_client {
+            return Vec::new();
         }
+        let before: HashSet<PathBuf> = read(&self.state).client.keys().cloned().collect();
         self.recompute_closure();
         let after: HashSet<PathBuf> = read(&self.state).client.keys().cloned().collect();
         let mut changed: Vec<PathBuf> =
