@@ -16,6 +16,11 @@ use divan::Bencher;
 use divan::counter::{BytesCount, ItemsCount};
 use rayon::prelude::*;
 
+// The shipped binary's allocator (crates/clerkguard/src/main.rs), for parse-only and full
+// analysis alike.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let c = corpus();
     eprintln!("corpus: {} files, {} bytes, {}", c.files.len(), c.bytes, c.root.display());

@@ -31,6 +31,16 @@ pub fn clerk_helper_import(sem: &FileSemantics) -> Option<(TextRange, String)> {
     found.into_iter().next()
 }
 
+/// Whether `path` is a middleware file (loaded or not) or holds one of its route lists or
+/// list entries: the only files the pattern rules report in.
+pub fn involves(routing: &RoutingModel, path: &Path) -> bool {
+    routing
+        .middleware
+        .iter()
+        .chain(&routing.unloaded)
+        .any(|m| m.file == path || m.lists.iter().any(|l| l.file == path || l.entries.iter().any(|e| e.file == path)))
+}
+
 /// The routing model as seen from the file being linted: when it is the middleware file or
 /// defines one of its route lists and its text differs from what the index read, the model is
 /// rebuilt with this text so findings and fixes line up with it.

@@ -56,6 +56,9 @@ impl Rule for RoutePatternMatchesNothing {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        if !super::common::involves(ctx.index.routing(), ctx.path) {
+            return;
+        }
         let routing = super::common::routing_for(ctx);
         let routing = &*routing;
         let Some(model) = routing.middleware.as_ref() else { return };

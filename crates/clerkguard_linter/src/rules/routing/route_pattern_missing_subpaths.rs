@@ -54,6 +54,9 @@ impl Rule for RoutePatternMissingSubpaths {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        if !super::common::involves(ctx.index.routing(), ctx.path) {
+            return;
+        }
         let routing = super::common::routing_for(ctx);
         let routing = &*routing;
         let Some(model) = routing.middleware.as_ref() else { return };
@@ -71,14 +74,10 @@ impl Rule for RoutePatternMissingSubpaths {
                 let missed = named.iter().find_map(|base| {
                     let below = format!("{}/", base.route.url_pattern.trim_end_matches('/'));
                     let first = public.partition_point(|r| r.route.url_pattern.as_str() < below.as_str());
-                    public[first..]
-                        .iter()
-                        .copied()
-                        .take_while(|r| r.route.url_pattern.starts_with(&below))
-                        .find(|r| {
-                            r.route.url_pattern != base.route.url_pattern
-                                && !r.route.samples.iter().any(|s| pattern.is_match(s))
-                        })
+                    public[first..].iter().copied().take_while(|r| r.route.url_pattern.starts_with(&below)).find(|r| {
+                        r.route.url_pattern != base.route.url_pattern
+                            && !r.route.samples.iter().any(|s| pattern.is_match(s))
+                    })
                 });
                 let Some(missed) = missed else { continue };
                 let widened = format!("{}/:path*", source.trim_end_matches('/'));

@@ -59,8 +59,12 @@ impl Rule for WebhookSecretMismatch {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        // Findings are Clerk `verifyWebhook` calls and `process.env` fallbacks.
-        if !ctx.semantics.imports_clerk() && !ctx.text.contains("process") {
+        // Findings are Clerk `verifyWebhook` calls (imported from a webhooks entry point) and
+        // `process.env.<...SECRET...> || ""` fallbacks.
+        let verifies = ctx.semantics.imports.values().any(|b| b.source.ends_with("/webhooks"));
+        let fallback =
+            ctx.text.contains("process") && ["SECRET", "secret", "Secret"].iter().any(|w| ctx.text.contains(w));
+        if !verifies && !fallback {
             return;
         }
         let mut finder = Finder { ctx, calls: Vec::new(), fallbacks: Vec::new() };
