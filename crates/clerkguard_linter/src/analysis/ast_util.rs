@@ -1,5 +1,7 @@
 //! Small helpers over swc's AST.
 
+use std::borrow::Cow;
+
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{Callee, Expr, MemberExpr, MemberProp, OptChainBase, Pat, PropName};
 use clerkguard_syntax::swc_common::Spanned;
@@ -24,12 +26,13 @@ pub fn range_of<T: Spanned>(node: &T) -> TextRange {
     TextRange::from_span(node.span())
 }
 
-/// The static name of a member property: `a.b` → `b`, `a["b"]` → `b`.
-pub fn member_prop_name(prop: &MemberProp) -> Option<String> {
+/// The static name of a member property: `a.b` → `b`, `a["b"]` → `b` (borrowed from the tree:
+/// the analysis asks for it at every member expression).
+pub fn member_prop_name(prop: &MemberProp) -> Option<Cow<'_, str>> {
     match prop {
-        MemberProp::Ident(id) => Some(id.sym.to_string()),
+        MemberProp::Ident(id) => Some(Cow::Borrowed(&id.sym)),
         MemberProp::Computed(c) => match peel(&c.expr) {
-            Expr::Lit(clerkguard_syntax::ast::Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+            Expr::Lit(clerkguard_syntax::ast::Lit::Str(s)) => Some(s.value.to_string_lossy()),
             _ => None,
         },
         MemberProp::PrivateName(_) => None,
@@ -59,12 +62,12 @@ fn collect_chain(expr: &Expr, out: &mut Vec<String>) {
         Expr::This(_) => out.push("this".into()),
         Expr::Member(m) => {
             collect_chain(&m.obj, out);
-            out.push(member_prop_name(&m.prop).unwrap_or_else(|| "[]".into()));
+            out.push(member_prop_name(&m.prop).map_or_else(|| "[]".into(), Cow::into_owned));
         }
         Expr::OptChain(o) => match &*o.base {
             OptChainBase::Member(m) => {
                 collect_chain(&m.obj, out);
-                out.push(member_prop_name(&m.prop).unwrap_or_else(|| "[]".into()));
+                out.push(member_prop_name(&m.prop).map_or_else(|| "[]".into(), Cow::into_owned));
             }
             OptChainBase::Call(c) => {
                 collect_chain(&c.callee, out);
@@ -94,6 +97,72 @@ fn collect_chain(expr: &Expr, out: &mut Vec<String>) {
     }
 }
 
+/// One name of a member chain, borrowed from the tree, and how many calls follow it
+/// (`clerkClient()` is `("clerkClient", 1)`).
+pub type ChainPart<'a> = (Cow<'a, str>, u8);
+
+/// [`chain_names`] without an allocation per name, for the paths that look at every call.
+pub fn chain_parts(expr: &Expr) -> Vec<ChainPart<'_>> {
+    let mut out = Vec::new();
+    collect_parts(expr, &mut out);
+    out
+}
+
+fn collect_parts<'a>(expr: &'a Expr, out: &mut Vec<ChainPart<'a>>) {
+    fn called(out: &mut [ChainPart<'_>]) {
+        if let Some(last) = out.last_mut() {
+            last.1 = last.1.saturating_add(1);
+        }
+    }
+    match peel(expr) {
+        Expr::Ident(id) => out.push((Cow::Borrowed(&id.sym), 0)),
+        Expr::This(_) => out.push((Cow::Borrowed("this"), 0)),
+        Expr::Member(m) => {
+            collect_parts(&m.obj, out);
+            out.push((member_prop_name(&m.prop).unwrap_or(Cow::Borrowed("[]")), 0));
+        }
+        Expr::OptChain(o) => match &*o.base {
+            OptChainBase::Member(m) => {
+                collect_parts(&m.obj, out);
+                out.push((member_prop_name(&m.prop).unwrap_or(Cow::Borrowed("[]")), 0));
+            }
+            OptChainBase::Call(c) => {
+                collect_parts(&c.callee, out);
+                called(out);
+            }
+        },
+        Expr::Call(c) => {
+            if let Callee::Expr(callee) = &c.callee {
+                collect_parts(callee, out);
+                called(out);
+            } else {
+                out.push((Cow::Borrowed("?"), 0));
+            }
+        }
+        Expr::Await(a) => collect_parts(&a.arg, out),
+        Expr::New(n) => {
+            collect_parts(&n.callee, out);
+            called(out);
+        }
+        _ => out.push((Cow::Borrowed("?"), 0)),
+    }
+}
+
+/// Chain parts joined as [`chain_names`] joins them: `clerkClient().users.updateUser`.
+pub fn join_parts(parts: &[ChainPart<'_>]) -> String {
+    let mut out = String::new();
+    for (i, (name, calls)) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(name);
+        for _ in 0..*calls {
+            out.push_str("()");
+        }
+    }
+    out
+}
+
 /// The root identifier of a member chain (`a.b.c()` → `a`).
 pub fn chain_root(expr: &Expr) -> Option<&str> {
     match peel(expr) {
@@ -113,7 +182,7 @@ pub fn chain_root(expr: &Expr) -> Option<&str> {
 }
 
 /// `obj.prop` access as (object expr, property name), through optional chaining.
-pub fn as_member(expr: &Expr) -> Option<(&Expr, String)> {
+pub fn as_member(expr: &Expr) -> Option<(&Expr, Cow<'_, str>)> {
     match peel(expr) {
         Expr::Member(MemberExpr { obj, prop, .. }) => Some((obj, member_prop_name(prop)?)),
         Expr::OptChain(o) => match &*o.base {

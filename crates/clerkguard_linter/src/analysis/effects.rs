@@ -5,7 +5,7 @@
 use clerkguard_syntax::ast::{CallExpr, Callee, Expr, TaggedTpl};
 
 use super::FileSemantics;
-use super::ast_util::{chain_names, chain_root, peel};
+use super::ast_util::{chain_names, chain_parts, chain_root, join_parts, peel};
 use super::clerk_api::ClerkFn;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -115,10 +115,10 @@ fn is_data_client_name(name: &str) -> bool {
 /// Classifies a call as a data effect.
 pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
     let Callee::Expr(callee) = &call.callee else { return None };
-    let names = chain_names(callee);
-    let what = names.join(".");
-    let last = names.last().map(|s| s.trim_end_matches("()")).unwrap_or("");
-    let root = names.first().map(|s| s.trim_end_matches("()")).unwrap_or("");
+    let names = chain_parts(callee);
+    let what = || join_parts(&names);
+    let last: &str = names.last().map_or("", |(n, _)| n);
+    let root: &str = names.first().map_or("", |(n, _)| n);
 
     // Clerk backend API: clerkClient.users.x, (await clerkClient()).users.x, client.users.x
     if let Some(root_expr) = chain_root_expr(callee)
@@ -130,12 +130,12 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
         } else {
             EffectKind::Mutation
         };
-        return Some(Effect { kind, what });
+        return Some(Effect { kind, what: what() });
     }
     // A Clerk backend client held in a variable: `client.users.updateUserMetadata(...)`.
     if names.len() >= 3
         && matches!(
-            names[1].as_str(),
+            &*names[1].0,
             "users"
                 | "organizations"
                 | "sessions"
@@ -144,56 +144,53 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
                 | "emailAddresses"
                 | "phoneNumbers"
         )
-        && !names[0].ends_with("()")
+        && names[0].1 == 0
     {
         let kind = if last.starts_with("get") || last.starts_with("list") || last.starts_with("verify") {
             EffectKind::Read
         } else {
             EffectKind::Mutation
         };
-        return Some(Effect { kind, what });
+        return Some(Effect { kind, what: what() });
     }
     if names.len() == 1 {
         return match root {
-            "fetch" => Some(Effect { kind: EffectKind::Read, what }),
+            "fetch" => Some(Effect { kind: EffectKind::Read, what: what() }),
             "writeFile" | "unlink" | "rm" | "appendFile" | "mkdir" | "rename" | "writeFileSync" | "unlinkSync" => {
-                Some(Effect { kind: EffectKind::Mutation, what })
+                Some(Effect { kind: EffectKind::Mutation, what: what() })
             }
-            "sql" | "query" => Some(Effect { kind: EffectKind::Read, what }),
+            "sql" | "query" => Some(Effect { kind: EffectKind::Read, what: what() }),
             _ => None,
         };
     }
     if matches!(root, "fs" | "fsp" | "fsPromises") && !last.starts_with("exists") {
         let kind =
             if last.starts_with("read") || last.starts_with("stat") { EffectKind::Read } else { EffectKind::Mutation };
-        return Some(Effect { kind, what });
+        return Some(Effect { kind, what: what() });
     }
     let data_root = is_data_client_name(root) || is_model_name(root, last) || imported_from_data_module(root, sem);
     if !data_root {
         return None;
     }
     // Drizzle / Kysely builders: db.insert(t), db.update(t), db.delete(t), db.select().from()
-    if names.len() == 2 || names.iter().any(|n| n.ends_with("()")) {
-        let first_method = names.get(1).map(|s| s.trim_end_matches("()")).unwrap_or("");
+    if names.len() == 2 || names.iter().any(|(_, calls)| *calls > 0) {
+        let first_method: &str = names.get(1).map_or("", |(n, _)| n);
         match first_method {
             "insert" | "update" | "delete" | "insertInto" | "updateTable" | "deleteFrom" | "replaceInto" => {
-                return Some(Effect { kind: EffectKind::Mutation, what });
+                return Some(Effect { kind: EffectKind::Mutation, what: what() });
             }
             "select" | "selectDistinct" | "selectFrom" | "query" | "execute" | "$queryRaw" | "rpc" | "get" | "all" => {
-                return Some(Effect { kind: EffectKind::Read, what });
+                return Some(Effect { kind: EffectKind::Read, what: what() });
             }
             "from" => {
                 // supabase.from(t).insert()/update()/delete()/upsert()/select()
-                let kind = if names
-                    .iter()
-                    .skip(2)
-                    .any(|n| matches!(n.trim_end_matches("()"), "insert" | "update" | "delete" | "upsert"))
-                {
-                    EffectKind::Mutation
-                } else {
-                    EffectKind::Read
-                };
-                return Some(Effect { kind, what });
+                let kind =
+                    if names.iter().skip(2).any(|(n, _)| matches!(&**n, "insert" | "update" | "delete" | "upsert")) {
+                        EffectKind::Mutation
+                    } else {
+                        EffectKind::Read
+                    };
+                return Some(Effect { kind, what: what() });
             }
             _ => {}
         }
@@ -201,12 +198,12 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
     if MUTATING_METHODS.contains(&last)
         || matches!(last, "set" | "del" | "hset" | "incr" | "lpush" | "save" | "$transaction")
     {
-        return Some(Effect { kind: EffectKind::Mutation, what });
+        return Some(Effect { kind: EffectKind::Mutation, what: what() });
     }
     if READ_METHODS.contains(&last)
         || matches!(last, "get" | "hget" | "where" | "from" | "values" | "returning" | "eq" | "single")
     {
-        return Some(Effect { kind: EffectKind::Read, what });
+        return Some(Effect { kind: EffectKind::Read, what: what() });
     }
     None
 }

@@ -531,7 +531,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             other => {
                 let (obj, prop) = as_member(other)?;
                 let base = self.session_kind_of(obj, state)?;
-                match (base, prop.as_str()) {
+                match (base, &*prop) {
                     (SessionKind::AuthObject, "userId") | (SessionKind::User, "id") => Some(SessionKind::UserId),
                     (SessionKind::AuthObject, "orgId" | "orgRole" | "orgSlug") => Some(SessionKind::OrgField),
                     (SessionKind::AuthObject, "sessionClaims") => Some(SessionKind::Claims),
@@ -711,7 +711,7 @@ impl<'a, 'b> Walk<'a, 'b> {
         let Expr::Call(call) = expr else { return None };
         let Callee::Expr(callee) = &call.callee else { return None };
         let (obj, method) = as_member(callee)?;
-        if !matches!(method.as_str(), "get" | "getAll") {
+        if !matches!(&*method, "get" | "getAll") {
             return None;
         }
         let names = chain_names(obj);

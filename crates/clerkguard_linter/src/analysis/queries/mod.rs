@@ -234,7 +234,7 @@ pub(crate) fn decompose<'a>(
                     Some((a, r)) => (Some(a), r),
                     None => (None, range_of(m)),
                 };
-                segments.push(Segment { name, args, range, name_range: range_of(&m.prop) });
+                segments.push(Segment { name: name.into_owned(), args, range, name_range: range_of(&m.prop) });
                 current = peel(&m.obj);
             }
             Expr::Call(c) if pending_args.is_none() => {
@@ -262,7 +262,7 @@ fn reverse<T>(mut v: Vec<T>) -> Vec<T> {
 pub(crate) fn last_name(expr: &Expr) -> Option<String> {
     match peel(expr) {
         Expr::Ident(id) => Some(id.sym.to_string()),
-        other => super::ast_util::as_member(other).map(|(_, p)| p),
+        other => super::ast_util::as_member(other).map(|(_, p)| p.into_owned()),
     }
 }
 

@@ -266,7 +266,7 @@ pub fn origin_of(expr: &Expr, bindings: &Bindings, sem: &FileSemantics, an: Opti
             }
             let Some((obj, method)) = as_member(callee) else { return Origin::Other };
             let receiver = origin_of(obj, bindings, sem, an);
-            match method.as_str() {
+            match &*method {
                 "json" | "formData" | "text" | "get" | "getAll" | "entries" if receiver == Origin::Input => {
                     Origin::Input
                 }

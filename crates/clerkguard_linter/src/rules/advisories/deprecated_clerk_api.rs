@@ -126,7 +126,7 @@ impl Visit for Finder<'_, '_> {
         // `sessionClaims.org_*` only: the property decides before the chain is built (cloning
         // every member expression to name its chain was a tenth of this rule's files' time).
         let claim_prop = member_prop_name(&m.prop)
-            .is_some_and(|p| matches!(p.as_str(), "org_role" | "org_id" | "org_slug" | "org_permissions"));
+            .is_some_and(|p| matches!(&*p, "org_role" | "org_id" | "org_slug" | "org_permissions"));
         let names = if claim_prop { chain_names(&Expr::Member(m.clone())) } else { Vec::new() };
         if let Some(pos) = names.iter().position(|n| n == "sessionClaims")
             && names.len() == pos + 2

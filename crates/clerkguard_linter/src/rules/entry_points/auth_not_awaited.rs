@@ -139,7 +139,7 @@ impl Visit for Finder<'_, '_> {
 
     fn visit_member_expr(&mut self, m: &MemberExpr) {
         let prop = member_prop_name(&m.prop).unwrap_or_default();
-        let promise_method = matches!(prop.as_str(), "then" | "catch" | "finally");
+        let promise_method = matches!(&*prop, "then" | "catch" | "finally");
         if let Some((f, call_range)) = self.clerk_fn(&m.obj).filter(|_| !promise_method) {
             if f == ClerkFn::Auth && prop == "protect" {
                 // `auth().protect(...)` → `await auth.protect(...)`
@@ -190,10 +190,7 @@ impl Visit for Finder<'_, '_> {
             // clerkClient.users.x — the v5 singleton, gone in v6.
             if self.ctx.semantics.clerk_fn_of_ident(&id.sym) == Some(ClerkFn::ClerkClient)
                 && self.ctx.semantics.imports.get(&*id.sym).is_some_and(|b| b.source.starts_with("@clerk/nextjs"))
-                && matches!(
-                    prop.as_str(),
-                    "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers"
-                )
+                && matches!(&*prop, "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers")
             {
                 let range = range_of(&*m.obj);
                 let name = id.sym.to_string();

@@ -5,7 +5,7 @@ use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{Expr, MemberExpr, ObjectPatProp, Pat, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
-use crate::analysis::ast_util::{chain_names, member_prop_name, peel, prop_name, range_of};
+use crate::analysis::ast_util::{as_member, member_prop_name, peel, prop_name, range_of};
 
 pub struct EnvRead {
     pub name: String,
@@ -21,7 +21,8 @@ pub fn env_reads(module: &clerkguard_syntax::ast::Module) -> Vec<EnvRead> {
 struct Reads(Vec<EnvRead>);
 
 fn is_process_env(expr: &Expr) -> bool {
-    chain_names(expr) == ["process", "env"]
+    as_member(expr)
+        .is_some_and(|(obj, prop)| prop == "env" && matches!(peel(obj), Expr::Ident(id) if &*id.sym == "process"))
 }
 
 impl Visit for Reads {
@@ -29,7 +30,7 @@ impl Visit for Reads {
         if is_process_env(&m.obj)
             && let Some(name) = member_prop_name(&m.prop)
         {
-            self.0.push(EnvRead { name, range: range_of(m) });
+            self.0.push(EnvRead { name: name.into_owned(), range: range_of(m) });
         }
         m.visit_children_with(self);
     }
