@@ -81,13 +81,17 @@ impl Sources {
 
 /// Reads a file for analysis, refusing huge, binary and non-UTF-8 files.
 pub fn read_source_file(path: &Path) -> Result<Arc<str>, SkipReason> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => return Err(SkipReason::TooLarge(meta.len())),
-        Ok(_) => {}
-        Err(e) => return Err(SkipReason::Unreadable(e.to_string())),
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| SkipReason::Unreadable(e.to_string());
+    // One open and a size check on the handle (a path lookup less than stat + read).
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err(SkipReason::Binary);
     }
     String::from_utf8(bytes).map(Arc::from).map_err(|_| SkipReason::InvalidUtf8)

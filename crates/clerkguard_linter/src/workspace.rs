@@ -173,7 +173,8 @@ impl Workspace {
         if let Some(known) = read(&self.project_roots).get(path) {
             return known.clone();
         }
-        let start = if path.is_dir() { path } else { path.parent()? };
+        // Files clerkguard analyses are files (no stat for them: the scan asks for each one).
+        let start = if !Self::is_analyzable(path) && path.is_dir() { path } else { path.parent()? };
         let mut visited: Vec<&Path> = Vec::new();
         let mut root = None;
         for dir in start.ancestors() {
