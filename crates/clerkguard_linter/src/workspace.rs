@@ -262,6 +262,12 @@ impl Workspace {
         let mut affected = self.summaries.invalidate(path);
         let root = self.project_for(path).info.root.clone();
         let index = read(&self.indexes).get(&root).cloned();
+        // What specifiers resolve to changes only when files appear or disappear, not on an
+        // edit of a file the project already has (every keystroke in the editor).
+        let known = index.as_ref().is_some_and(|i| i.files.iter().any(|f| f == path));
+        if !known || !path.exists() {
+            self.summaries.invalidate_resolution();
+        }
         match index {
             Some(index) if index.impact_of(path) == ChangeImpact::Structural => {
                 write(&self.indexes).remove(&root);

@@ -69,14 +69,17 @@ impl ModuleSummaryCache {
             modules.remove(file);
         }
         drop(modules);
-        // A new or deleted file changes what specifiers resolve to.
-        for resolver in read(&self.resolvers).values() {
-            resolver.invalidate();
-        }
         affected.remove(path);
         let mut out: Vec<PathBuf> = affected.into_iter().collect();
         out.sort();
         out
+    }
+
+    /// Forgets what imports resolved to: a file was created, deleted or renamed.
+    pub fn invalidate_resolution(&self) {
+        for resolver in read(&self.resolvers).values() {
+            resolver.invalidate();
+        }
     }
 
     pub fn lookup<'a>(&'a self, workspace: &'a Workspace, from: &'a Path) -> CachedLookup<'a> {
