@@ -243,7 +243,7 @@ pub fn origin_of(expr: &Expr, bindings: &Bindings, sem: &FileSemantics, an: Opti
             if let Expr::Ident(id) = peel(callee) {
                 // `useAuth()` in client components returns `{ has, orgId, orgRole, ... }` too.
                 if let Some(binding) = sem.imports.get(&*id.sym)
-                    && binding.imported == crate::analysis::ImportedName::Named("useAuth".into())
+                    && matches!(&binding.imported, crate::analysis::ImportedName::Named(n) if n == "useAuth")
                     && binding.source.starts_with("@clerk/")
                 {
                     return Origin::AuthObject;
