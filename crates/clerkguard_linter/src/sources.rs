@@ -77,6 +77,12 @@ impl Sources {
     pub fn forget(&self, path: &Path) {
         write(&self.disk).remove(path);
     }
+
+    /// Forgets every disk text (a full rescan reads the disk again: files may have changed
+    /// without a notification, e.g. a `git checkout` under a client that does not watch files).
+    pub fn forget_all(&self) {
+        write(&self.disk).clear();
+    }
 }
 
 /// Reads a file for analysis, refusing huge, binary and non-UTF-8 files.

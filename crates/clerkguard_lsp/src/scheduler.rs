@@ -122,7 +122,12 @@ impl Session {
             return;
         }
         let workspace = self.workspace();
-        let files = match tokio::task::spawn_blocking(move || workspace.source_files()).await {
+        let files = match tokio::task::spawn_blocking(move || {
+            workspace.sources().forget_all();
+            workspace.source_files()
+        })
+        .await
+        {
             Ok(files) => files,
             Err(e) => {
                 self.log.error(format!("workspace scan failed: {e}"));
