@@ -276,7 +276,8 @@ fn scan_file(index: &ProjectIndex, path: &Path) -> Option<(Vec<Model>, Vec<Obser
     let kind = SourceKind::from_path(path)?;
     let text = index.read(path)?;
     let defines_tables = text.contains("Table(") || text.contains(".table(");
-    let may_query = text.contains("where") || text.contains(".eq(") || text.contains(".find");
+    let may_query = (text.contains("where") || text.contains(".eq(") || text.contains(".find"))
+        && (text.contains("@clerk/") || names_a_tenant_or_owner_column(&text));
     if !defines_tables && !may_query {
         return None;
     }
@@ -293,6 +294,26 @@ fn scan_file(index: &ProjectIndex, path: &Path) -> Option<(Vec<Model>, Vec<Obser
         }
     }
     Some((tables, observed))
+}
+
+/// Whether the text may name an org or owner column (any case, any underscores). A filter
+/// teaches inference something only through such a column name or a session value, and session
+/// values need a Clerk import (the scan follows no helpers): a file with neither is not parsed.
+fn names_a_tenant_or_owner_column(text: &str) -> bool {
+    const STEMS: [&str; 10] = [
+        "orgid",
+        "organizationid",
+        "organisationid",
+        "tenantid",
+        "userid",
+        "authorid",
+        "ownerid",
+        "createdby",
+        "creatorid",
+        "clerkid",
+    ];
+    let folded: String = text.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect();
+    STEMS.iter().any(|stem| folded.contains(stem))
 }
 
 pub fn build(index: &ProjectIndex) -> DataSchema {

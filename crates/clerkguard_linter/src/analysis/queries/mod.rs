@@ -134,9 +134,11 @@ pub fn queries_in_function(func: FnRef<'_>, bindings: &Bindings, sem: &FileSeman
     finder.found
 }
 
-/// Every query in a module (for inferring columns from how the code filters).
+/// Every query in a module (for inferring columns from how the code filters). Value sources are
+/// only worked out when the file imports Clerk: inference reads them only for session values,
+/// and without a Clerk import no value is one (so every value is `Other`).
 pub fn queries_in_module(module: &clerkguard_syntax::ast::Module, sem: &FileSemantics) -> Vec<Query> {
-    let bindings = Bindings::for_module(module, sem);
+    let bindings = if sem.imports_clerk() { Bindings::for_module(module, sem) } else { Bindings::default() };
     let mut finder = QueryFinder { bindings: &bindings, sem, found: Vec::new() };
     module.visit_with(&mut finder);
     finder.found
