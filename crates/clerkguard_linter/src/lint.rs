@@ -200,7 +200,7 @@ fn run_rules(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for rule in registry().rules() {
-        if matches!(level_of(config, rule.meta().id, rule.meta().default_enabled), RuleLevel::Off) {
+        if !runs(config, rule.meta()) {
             continue;
         }
         let mut found = Vec::new();
@@ -213,16 +213,12 @@ fn run_rules(
     diagnostics
 }
 
-fn level_of(config: &Config, rule: &str, default_enabled: bool) -> RuleLevel {
-    match config.rule_levels.get(rule) {
-        Some(RuleLevel::Enabled) => {
-            RuleLevel::On(registry().find(rule).map_or(crate::Severity::Warning, |m| m.default_severity))
-        }
-        Some(level) => *level,
-        None if default_enabled => {
-            RuleLevel::On(registry().find(rule).map_or(crate::Severity::Warning, |m| m.default_severity))
-        }
-        None => RuleLevel::Off,
+/// Whether a rule runs under `config` (its meta at hand: no registry search per file and rule).
+fn runs(config: &Config, meta: &crate::RuleMeta) -> bool {
+    match config.rule_levels.get(meta.id) {
+        Some(RuleLevel::Off) => false,
+        Some(_) => true,
+        None => meta.default_enabled,
     }
 }
 
