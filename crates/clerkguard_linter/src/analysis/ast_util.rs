@@ -51,57 +51,22 @@ pub fn prop_name(name: &PropName) -> Option<String> {
 /// Calls inside the chain appear as `name()`: `clerkClient().users.updateUser` →
 /// `["clerkClient()", "users", "updateUser"]`. `await` inside the chain is transparent.
 pub fn chain_names(expr: &Expr) -> Vec<String> {
-    let mut out = Vec::new();
-    collect_chain(expr, &mut out);
-    out
-}
-
-fn collect_chain(expr: &Expr, out: &mut Vec<String>) {
-    match peel(expr) {
-        Expr::Ident(id) => out.push(id.sym.to_string()),
-        Expr::This(_) => out.push("this".into()),
-        Expr::Member(m) => {
-            collect_chain(&m.obj, out);
-            out.push(member_prop_name(&m.prop).map_or_else(|| "[]".into(), Cow::into_owned));
-        }
-        Expr::OptChain(o) => match &*o.base {
-            OptChainBase::Member(m) => {
-                collect_chain(&m.obj, out);
-                out.push(member_prop_name(&m.prop).map_or_else(|| "[]".into(), Cow::into_owned));
-            }
-            OptChainBase::Call(c) => {
-                collect_chain(&c.callee, out);
-                if let Some(last) = out.last_mut() {
-                    last.push_str("()");
-                }
-            }
-        },
-        Expr::Call(c) => {
-            if let Callee::Expr(callee) = &c.callee {
-                collect_chain(callee, out);
-                if let Some(last) = out.last_mut() {
-                    last.push_str("()");
-                }
-            } else {
-                out.push("?".into());
-            }
-        }
-        Expr::Await(a) => collect_chain(&a.arg, out),
-        Expr::New(n) => {
-            collect_chain(&n.callee, out);
-            if let Some(last) = out.last_mut() {
-                last.push_str("()");
-            }
-        }
-        _ => out.push("?".into()),
-    }
+    chain_parts(expr)
+        .iter()
+        .map(|part| {
+            let mut name = String::new();
+            push_part(&mut name, part);
+            name
+        })
+        .collect()
 }
 
 /// One name of a member chain, borrowed from the tree, and how many calls follow it
 /// (`clerkClient()` is `("clerkClient", 1)`).
-pub type ChainPart<'a> = (Cow<'a, str>, u8);
+pub type ChainPart<'a> = (Cow<'a, str>, u32);
 
-/// [`chain_names`] without an allocation per name, for the paths that look at every call.
+/// The names of a member chain without an allocation per name, for the paths that look at
+/// every call; [`chain_names`] spells them out.
 pub fn chain_parts(expr: &Expr) -> Vec<ChainPart<'_>> {
     let mut out = Vec::new();
     collect_parts(expr, &mut out);
@@ -148,19 +113,24 @@ fn collect_parts<'a>(expr: &'a Expr, out: &mut Vec<ChainPart<'a>>) {
     }
 }
 
-/// Chain parts joined as [`chain_names`] joins them: `clerkClient().users.updateUser`.
+/// Chain parts joined as `chain_names(..).join(".")`: `clerkClient().users.updateUser`.
 pub fn join_parts(parts: &[ChainPart<'_>]) -> String {
     let mut out = String::new();
-    for (i, (name, calls)) in parts.iter().enumerate() {
+    for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             out.push('.');
         }
-        out.push_str(name);
-        for _ in 0..*calls {
-            out.push_str("()");
-        }
+        push_part(&mut out, part);
     }
     out
+}
+
+/// A chain part as text: its name, then `()` for each call.
+fn push_part(out: &mut String, (name, calls): &ChainPart<'_>) {
+    out.push_str(name);
+    for _ in 0..*calls {
+        out.push_str("()");
+    }
 }
 
 /// The root identifier of a member chain (`a.b.c()` → `a`).
