@@ -31,14 +31,10 @@ pub fn clerk_helper_import(sem: &FileSemantics) -> Option<(TextRange, String)> {
     found.into_iter().next()
 }
 
-/// Whether `path` is a middleware file (loaded or not) or holds one of its route lists or
-/// list entries: the only files the pattern rules report in.
-pub fn involves(routing: &RoutingModel, path: &Path) -> bool {
-    routing
-        .middleware
-        .iter()
-        .chain(&routing.unloaded)
-        .any(|m| m.file == path || m.lists.iter().any(|l| l.file == path || l.entries.iter().any(|e| e.file == path)))
+/// Whether `path` is a middleware file (loaded or not) or defines one of its route lists (a
+/// list's entries are written in the list's file).
+fn involves(routing: &RoutingModel, path: &Path) -> bool {
+    routing.middleware.iter().chain(&routing.unloaded).any(|m| m.file == path || m.lists.iter().any(|l| l.file == path))
 }
 
 /// The routing model as seen from the file being linted: when it is the middleware file or
@@ -46,11 +42,17 @@ pub fn involves(routing: &RoutingModel, path: &Path) -> bool {
 /// rebuilt with this text so findings and fixes line up with it.
 pub fn routing_for<'a>(ctx: &FileContext<'a>) -> RoutingView<'a> {
     let routing = ctx.index.routing();
-    let involved = routing
-        .middleware
-        .iter()
-        .chain(&routing.unloaded)
-        .any(|m| m.file == ctx.path || m.lists.iter().any(|l| l.file == ctx.path));
+    view_for(ctx, routing, involves(routing, ctx.path))
+}
+
+/// [`routing_for`] for the rules that report only in the middleware and its route-list files:
+/// `None` for every other file (without building anything).
+pub fn routing_if_involved<'a>(ctx: &FileContext<'a>) -> Option<RoutingView<'a>> {
+    let routing = ctx.index.routing();
+    involves(routing, ctx.path).then(|| view_for(ctx, routing, true))
+}
+
+fn view_for<'a>(ctx: &FileContext<'a>, routing: &'a RoutingModel, involved: bool) -> RoutingView<'a> {
     if involved && ctx.index.read(ctx.path).as_deref() != Some(ctx.text) {
         return RoutingView::Owned(Box::new(crate::project_index::routing::build_with(
             ctx.index,

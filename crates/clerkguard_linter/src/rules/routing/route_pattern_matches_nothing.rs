@@ -56,10 +56,7 @@ impl Rule for RoutePatternMatchesNothing {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !super::common::involves(ctx.index.routing(), ctx.path) {
-            return;
-        }
-        let routing = super::common::routing_for(ctx);
+        let Some(routing) = super::common::routing_if_involved(ctx) else { return };
         let routing = &*routing;
         let Some(model) = routing.middleware.as_ref() else { return };
         if routing.routes.is_empty() {
