@@ -39,7 +39,7 @@ pub enum WorkspaceFile {
 pub struct Workspace {
     roots: Vec<PathBuf>,
     projects: RwLock<HashMap<PathBuf, Arc<ProjectState>>>,
-    /// Open buffers, and every disk text read so far (and, in batch runs, parses).
+    /// Open buffers, and every disk text read so far.
     sources: Arc<Sources>,
     overrides: RwLock<BTreeMap<String, RuleLevel>>,
     config_path: RwLock<Option<PathBuf>>,
@@ -233,7 +233,7 @@ impl Workspace {
         self.file_changed(path)
     }
 
-    /// The texts and parses the analysis shares.
+    /// The texts the analysis shares.
     pub fn sources(&self) -> &Sources {
         &self.sources
     }
@@ -276,13 +276,7 @@ impl Workspace {
                 let fresh = self.index_for(path);
                 affected.extend(fresh.files.iter().filter(|f| f.as_path() != path).cloned());
             }
-            Some(index) => {
-                let text = match self.read(path) {
-                    WorkspaceFile::Text(text) => Some(text),
-                    WorkspaceFile::Skipped(_) => None,
-                };
-                affected.extend(index.note_change(path, text.as_deref()));
-            }
+            Some(index) => affected.extend(index.note_change(path)),
             None => {}
         }
         affected.retain(|f| f != path);

@@ -100,8 +100,8 @@ impl ProjectIndex {
 
     /// Tells the parts of the index that track file contents that `path` changed (not a
     /// structural change); returns other files whose findings may change.
-    pub fn note_change(&self, path: &Path, text: Option<&str>) -> Vec<PathBuf> {
-        self.module_graph.get().map(|graph| graph.note_change(path, text)).unwrap_or_default()
+    pub fn note_change(&self, path: &Path) -> Vec<PathBuf> {
+        self.module_graph.get().map(|graph| graph.note_change(path)).unwrap_or_default()
     }
 
     /// Data models and their tenant/owner columns (computed on first use).

@@ -58,8 +58,7 @@ struct GraphState {
 
 pub struct ModuleGraph {
     resolver: Resolver,
-    /// Texts given by [`ModuleGraph::note_change`] (newer than the workspace's, if anything).
-    overlays: RwLock<HashMap<PathBuf, Arc<str>>>,
+    /// The workspace's texts (open buffers first), shared with the index.
     sources: Arc<crate::sources::Sources>,
     state: RwLock<GraphState>,
 }
@@ -78,7 +77,6 @@ impl std::fmt::Debug for ModuleGraph {
 pub fn build(index: &ProjectIndex) -> ModuleGraph {
     let graph = ModuleGraph {
         resolver: Resolver::new(&index.project),
-        overlays: RwLock::default(),
         sources: index.sources.clone(),
         state: RwLock::default(),
     };
@@ -139,14 +137,10 @@ impl ModuleGraph {
 
     /// Called when a source file changed without a structural change; returns other files whose
     /// findings may change (modules that entered or left the client closure).
-    pub fn note_change(&self, path: &Path, text: Option<&str>) -> Vec<PathBuf> {
+    pub fn note_change(&self, path: &Path) -> Vec<PathBuf> {
         if SourceKind::from_path(path).is_none() {
             return Vec::new();
         }
-        match text {
-            Some(text) => write(&self.overlays).insert(path.to_path_buf(), Arc::from(text)),
-            None => write(&self.overlays).remove(path),
-        };
         let scan = self.text_of(path).map(|t| prologue_directives(&t)).unwrap_or_default();
         let (was_client, same_directives) = {
             let mut state = write(&self.state);
@@ -173,9 +167,6 @@ impl ModuleGraph {
     }
 
     fn text_of(&self, path: &Path) -> Option<Arc<str>> {
-        if let Some(text) = read(&self.overlays).get(path) {
-            return Some(text.clone());
-        }
         self.sources.text_if_any(path)
     }
 
@@ -426,7 +417,8 @@ mod tests {
         let files =
             vec![panel.clone(), a.clone(), b.clone(), actions.clone(), guarded.clone(), types.clone(), lazy.clone()];
         let project = clerkguard_project::load_project(&root);
-        let index = ProjectIndex::build(&root, &files, Default::default(), clerkguard_project::find_project_root)
+        let sources = Arc::new(crate::sources::Sources::default());
+        let index = ProjectIndex::build(&root, &files, sources.clone(), clerkguard_project::find_project_root)
             .with_project(project);
         let graph = index.module_graph();
         for (path, client) in [
@@ -442,11 +434,13 @@ mod tests {
         }
         assert_eq!(graph.client_chain(&b), vec![panel.clone(), a.clone(), b.clone()]);
         // Dropping the import takes `a` and `b` out of the client bundle.
-        let changed = graph.note_change(&panel, Some("'use client';\nexport const x = 1;\n"));
+        sources.set_overlay(&panel, Some("'use client';\nexport const x = 1;\n"));
+        let changed = graph.note_change(&panel);
         assert_eq!(changed, vec![a.clone(), b.clone(), lazy.clone()]);
         assert!(!graph.is_client(&b));
         // `"use client"` on `a` brings it (and `b`) back.
-        let changed = graph.note_change(&a, Some("'use client';\nexport { b } from './b';\n"));
+        sources.set_overlay(&a, Some("'use client';\nexport { b } from './b';\n"));
+        let changed = graph.note_change(&a);
         assert_eq!(changed, vec![b.clone()]);
         assert!(graph.is_client(&a) && graph.is_client(&b));
     }
