@@ -300,20 +300,8 @@ fn scan_file(index: &ProjectIndex, path: &Path) -> Option<(Vec<Model>, Vec<Obser
 /// teaches inference something only through such a column name or a session value, and session
 /// values need a Clerk import (the scan follows no helpers): a file with neither is not parsed.
 fn names_a_tenant_or_owner_column(text: &str) -> bool {
-    const STEMS: [&str; 10] = [
-        "orgid",
-        "organizationid",
-        "organisationid",
-        "tenantid",
-        "userid",
-        "authorid",
-        "ownerid",
-        "createdby",
-        "creatorid",
-        "clerkid",
-    ];
-    let folded: String = text.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect();
-    STEMS.iter().any(|stem| folded.contains(stem))
+    let folded = normalize(text);
+    ORG_NAMES.iter().chain(&OWNER_NAMES).any(|name| folded.contains(name))
 }
 
 pub fn build(index: &ProjectIndex) -> DataSchema {
