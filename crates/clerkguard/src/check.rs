@@ -10,7 +10,6 @@ use anyhow::Context;
 use clerkguard_linter::{
     Applicability, Config, FileReport, RuleLevel, RuleTimings, Severity, SkipReason, Workspace, registry,
 };
-use rayon::prelude::*;
 
 use crate::cli::{CheckArgs, ColorChoice, OutputFormat};
 use crate::fix::fix_files;
@@ -188,37 +187,11 @@ fn check_project_configs(workspace: &Workspace, files: &[PathBuf]) -> anyhow::Re
 /// Lints every file in parallel; with `timings`, also sums the time of each phase and rule
 /// (per-thread collectors, merged at the end).
 fn lint_all(workspace: &Workspace, files: &[PathBuf], timings: Option<&mut RuleTimings>) -> Vec<CheckedFile> {
-    let mut checked: Vec<CheckedFile> = match timings {
-        None => files
-            .par_iter()
-            .map(|path| {
-                let (report, text) = workspace.lint_path(path);
-                CheckedFile { path: path.clone(), text, report }
-            })
-            .collect(),
-        Some(total) => {
-            let (checked, collected) = files
-                .par_iter()
-                .fold(
-                    || (Vec::new(), RuleTimings::default()),
-                    |(mut out, mut t), path| {
-                        let (report, text) = workspace.lint_path_with_timings(path, &mut t);
-                        out.push(CheckedFile { path: path.clone(), text, report });
-                        (out, t)
-                    },
-                )
-                .reduce(
-                    || (Vec::new(), RuleTimings::default()),
-                    |(mut a, mut ta), (b, tb)| {
-                        a.extend(b);
-                        ta.merge(&tb);
-                        (a, ta)
-                    },
-                );
-            total.merge(&collected);
-            checked
-        }
-    };
+    let mut checked: Vec<CheckedFile> = workspace
+        .lint_batch(files, timings)
+        .into_iter()
+        .map(|(report, text)| CheckedFile { path: report.path.clone(), text, report })
+        .collect();
     checked.sort_by(|a, b| a.path.cmp(&b.path));
     checked
 }

@@ -1,4 +1,4 @@
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::path::Path;
 
 use clerkguard_project::{FileRole, ProjectInfo};
@@ -29,6 +29,11 @@ pub struct FileContext<'a> {
     locals: OnceCell<crate::analysis::locals::LocalFunctions<'a>>,
     /// The file's entry points (found once; four analyses walk them).
     entry_points: OnceCell<Vec<crate::analysis::entry_points::EntryPoint<'a>>>,
+    /// A context rebuilt from kept facts, without the syntax tree (`module` is empty): see
+    /// [`Self::syntax`].
+    hollow: bool,
+    /// A hollow context was asked for the syntax tree: its rules' findings are not valid.
+    syntax_needed: Cell<bool>,
 }
 
 /// What the middleware does for the route this file serves.
@@ -72,14 +77,70 @@ impl<'a> FileContext<'a> {
             tenancy: OnceCell::new(),
             locals: OnceCell::new(),
             entry_points: OnceCell::new(),
+            hollow: false,
+            syntax_needed: Cell::new(false),
         }
+    }
+
+    /// A context for a file whose syntax tree is gone, from the facts an earlier lint of the
+    /// same text kept: its analysed entries and tenancy facts. `empty` stands in for the
+    /// module; anything that asks for syntax gets nothing and marks the context
+    /// ([`Self::syntax_needed`]), so the caller knows to parse again.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn hollow(
+        path: &'a Path,
+        text: &'a str,
+        line_index: &'a LineIndex,
+        empty: &'a Module,
+        project: &'a ProjectInfo,
+        config: &'a Config,
+        semantics: &'a FileSemantics,
+        summaries: &'a dyn SummaryLookup,
+        index: &'a crate::ProjectIndex,
+        kept: crate::lint::KeptFacts,
+    ) -> Self {
+        let mut ctx = Self::new(path, text, line_index, empty, project, config, semantics, summaries, index);
+        ctx.hollow = true;
+        if let Some(entries) = kept.entries {
+            ctx.entries = OnceCell::from(entries);
+        }
+        if let Some(tenancy) = kept.tenancy {
+            ctx.tenancy = OnceCell::from(tenancy);
+        }
+        ctx
+    }
+
+    /// The facts a later hollow context of this file needs for the rules reading the data
+    /// schema: the entries with queries or organization API calls, with their tenancy facts
+    /// (those rules look at nothing else; an entry's kept caches stay valid).
+    pub(crate) fn keep_schema_rule_facts(&mut self) -> crate::lint::KeptFacts {
+        let (Some(entries), Some(tenancy)) = (self.entries.take(), self.tenancy.take()) else {
+            return crate::lint::KeptFacts::default();
+        };
+        let (entries, tenancy) =
+            entries.into_iter().zip(tenancy).filter(|(_, facts)| facts.concerns_schema_rules()).unzip();
+        crate::lint::KeptFacts { entries: Some(entries), tenancy: Some(tenancy) }
+    }
+
+    /// The syntax tree, for code that walks it. In a hollow context this is an empty module
+    /// and the context remembers that its findings need a real parse.
+    pub fn syntax(&self) -> &'a Module {
+        if self.hollow {
+            self.syntax_needed.set(true);
+        }
+        self.module
+    }
+
+    /// Whether something asked a hollow context for syntax it does not have.
+    pub(crate) fn syntax_needed(&self) -> bool {
+        self.syntax_needed.get()
     }
 }
 
 impl<'a> FileContext<'a> {
     /// The file's top-level functions; their summaries are computed once per lint.
     pub fn locals(&self) -> &crate::analysis::locals::LocalFunctions<'a> {
-        self.locals.get_or_init(|| crate::analysis::locals::LocalFunctions::collect(self.module))
+        self.locals.get_or_init(|| crate::analysis::locals::LocalFunctions::collect(self.syntax()))
     }
 
     /// The file's entry points (exports callers reach, inline Server Functions), found once.
@@ -89,7 +150,7 @@ impl<'a> FileContext<'a> {
             // (beyond its own module directive) has none and is not walked for them.
             let module_directive = usize::from(self.semantics.has_directive(clerkguard_syntax::Directive::UseServer));
             let inline = self.text.matches("use server").nth(module_directive).is_some();
-            crate::analysis::entry_points::find(self.module, self.semantics, self.role, self.locals(), inline)
+            crate::analysis::entry_points::find(self.syntax(), self.semantics, self.role, self.locals(), inline)
         })
     }
 }

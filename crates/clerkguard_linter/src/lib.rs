@@ -3,6 +3,7 @@
 //! server both drive [`Workspace`].
 
 pub mod analysis;
+mod batch;
 mod config;
 mod context;
 mod diagnostic;

@@ -10,7 +10,10 @@ use clerkguard_project::ProjectInfo;
 use clerkguard_syntax::{LineIndex, SourceKind, parse_source};
 use serde::Serialize;
 
+use clerkguard_syntax::ast::Module;
+
 use crate::analysis::{FileSemantics, SummaryLookup};
+use crate::project_index::data_schema::{self, FileObservation};
 use crate::rules::meta::PARSE_ERROR;
 use crate::suppression::Suppressions;
 use crate::{Config, Diagnostic, FileContext, ProjectFileContext, ProjectFileKind, ProjectIndex, RuleLevel, registry};
@@ -141,20 +144,88 @@ pub(crate) fn lint_source_timed(
     config: &Config,
     summaries: &dyn SummaryLookup,
     index: &ProjectIndex,
-    mut timings: Option<&mut RuleTimings>,
+    timings: Option<&mut RuleTimings>,
 ) -> FileReport {
+    match lint_source_staged(path, text, project, config, summaries, index, false, timings).0 {
+        Staged::Done(report) => report,
+        // Not reached: without deferral every rule runs in the first stage.
+        Staged::Deferred(deferred) => deferred.finish(text, config, Vec::new()),
+    }
+}
+
+/// The first stage of a lint: done, or waiting for the project's data schema.
+pub(crate) enum Staged {
+    Done(FileReport),
+    Deferred(Box<Deferred>),
+}
+
+/// Which rules a pass over a file runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RuleSet {
+    All,
+    /// Every rule but those reading the data schema (they run later, on kept facts).
+    WithoutSchema,
+    SchemaOnly,
+}
+
+impl RuleSet {
+    fn includes(self, rule: &dyn crate::Rule) -> bool {
+        match self {
+            Self::All => true,
+            Self::WithoutSchema => !rule.reads_data_schema(),
+            Self::SchemaOnly => rule.reads_data_schema(),
+        }
+    }
+}
+
+/// The analysed entries and tenancy facts of a file, kept (without the syntax tree) for the
+/// rules that run once the data schema is known.
+#[derive(Default)]
+pub(crate) struct KeptFacts {
+    pub(crate) entries: Option<Vec<crate::rules::entry_points::AnalyzedEntry>>,
+    pub(crate) tenancy: Option<Vec<crate::rules::tenancy::facts::TenancyFacts>>,
+}
+
+/// A file linted by every rule but those reading the data schema, with what they need later.
+pub(crate) struct Deferred {
+    report: FileReport,
+    /// Findings so far, before suppressions and configured levels.
+    diagnostics: Vec<Diagnostic>,
+    suppressions: Suppressions,
+    line_index: LineIndex,
+    semantics: FileSemantics,
+    facts: KeptFacts,
+    kind: SourceKind,
+}
+
+/// Lints `text`. With `defer_schema_rules`, the rules that read the data schema do not run: a
+/// file they may report on comes back [`Staged::Deferred`] (finish it with
+/// [`Deferred::complete`] once the schema is built), and what the file teaches the schema comes
+/// back too, from the same parse (`Some` whenever the file was parsed for it).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn lint_source_staged(
+    path: &Path,
+    text: &str,
+    project: &ProjectInfo,
+    config: &Config,
+    summaries: &dyn SummaryLookup,
+    index: &ProjectIndex,
+    defer_schema_rules: bool,
+    mut timings: Option<&mut RuleTimings>,
+) -> (Staged, Option<FileObservation>) {
     let mut report = FileReport { path: path.to_path_buf(), ..Default::default() };
     if let Some(kind) = ProjectFileKind::from_path(path) {
         let ctx = ProjectFileContext { path, text, line_index: &LineIndex::new(text), project, config, index, kind };
-        let diagnostics =
-            run_rules(config, &mut timings, &mut report, |rule, found| rule.check_project_file(&ctx, found));
+        let diagnostics = run_rules(config, RuleSet::All, &mut timings, &mut report, |rule, found| {
+            rule.check_project_file(&ctx, found)
+        });
         report.diagnostics = apply_levels(diagnostics, config);
         report.diagnostics.sort_by(|a, b| (a.range.start, &a.rule).cmp(&(b.range.start, &b.rule)));
-        return report;
+        return (Staged::Done(report), None);
     }
     let Some(kind) = SourceKind::from_path(path) else {
         report.skipped = Some(SkipReason::NotSource);
-        return report;
+        return (Staged::Done(report), None);
     };
     let parsed = timed(&mut timings, "(parse)", || parse_source(text, kind));
     let line_index = timed(&mut timings, "(line index)", || LineIndex::new(text));
@@ -172,18 +243,119 @@ pub(crate) fn lint_source_timed(
             },
         ));
     }
-    if let Some(module) = &parsed.module {
-        let semantics = timed(&mut timings, "(semantics)", || FileSemantics::build(module, text));
-        let ctx = FileContext::new(path, text, &line_index, module, project, config, &semantics, summaries, index);
-        if timings.is_some() {
-            // A panic here is left to the first rule that asks for the entries (caught there).
-            timed(&mut timings, "(entry points)", || catch_unwind(AssertUnwindSafe(|| ctx.entries().len())).ok());
-        }
-        diagnostics.extend(run_rules(config, &mut timings, &mut report, |rule, found| rule.check_file(&ctx, found)));
+    let suppressions = timed(&mut timings, "(suppressions)", || Suppressions::parse(&parsed.comments, &line_index));
+    let Some(module) = &parsed.module else {
+        // Nothing to analyse, and nothing for the data schema either.
+        let observed = defer_schema_rules.then(FileObservation::default);
+        return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), observed);
+    };
+    let semantics = timed(&mut timings, "(semantics)", || FileSemantics::build(module, text));
+    let mut ctx = FileContext::new(path, text, &line_index, module, project, config, &semantics, summaries, index);
+    if timings.is_some() {
+        // A panic here is left to the first rule that asks for the entries (caught there).
+        timed(&mut timings, "(entry points)", || catch_unwind(AssertUnwindSafe(|| ctx.entries().len())).ok());
     }
-    diagnostics = timed(&mut timings, "(suppressions)", || {
-        Suppressions::parse(&parsed.comments, &line_index).apply(diagnostics, text, &line_index)
-    });
+    let rules = if defer_schema_rules { RuleSet::WithoutSchema } else { RuleSet::All };
+    diagnostics.extend(run_rules(config, rules, &mut timings, &mut report, |rule, found| rule.check_file(&ctx, found)));
+    if !defer_schema_rules {
+        return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), None);
+    }
+    let observed = Some(timed(&mut timings, "(schema facts)", || data_schema::observe(text, module, &semantics)));
+    // The schema rules read only the tenancy facts of entry points: a file without any (or a
+    // project with those rules off) is done.
+    let schema_rules_run = registry().rules().any(|r| r.reads_data_schema() && runs(config, r.meta()));
+    let has_tenancy_facts = schema_rules_run
+        && timed(&mut timings, "(tenancy facts)", || {
+            catch_unwind(AssertUnwindSafe(|| !crate::rules::tenancy::facts::analyze(&ctx).is_empty())).unwrap_or(true)
+        });
+    if !has_tenancy_facts {
+        return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), observed);
+    }
+    let facts = ctx.keep_schema_rule_facts();
+    drop(ctx);
+    let deferred = Deferred { report, diagnostics, suppressions, line_index, semantics, facts, kind };
+    (Staged::Deferred(Box::new(deferred)), observed)
+}
+
+impl Deferred {
+    /// Runs the rules that read the data schema (now built) and finishes the report. They run
+    /// on the kept facts without a syntax tree; when one needs syntax (a fix that inserts code
+    /// where the facts do not say), the file is parsed again and they run on the real tree.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn complete(
+        mut self,
+        path: &Path,
+        text: &str,
+        project: &ProjectInfo,
+        config: &Config,
+        summaries: &dyn SummaryLookup,
+        index: &ProjectIndex,
+        mut timings: Option<&mut RuleTimings>,
+    ) -> FileReport {
+        let empty = Module { span: Default::default(), body: Vec::new(), shebang: None };
+        let facts = std::mem::take(&mut self.facts);
+        let ctx = FileContext::hollow(
+            path,
+            text,
+            &self.line_index,
+            &empty,
+            project,
+            config,
+            &self.semantics,
+            summaries,
+            index,
+            facts,
+        );
+        let mut hollow_report = FileReport::default();
+        let found = run_rules(config, RuleSet::SchemaOnly, &mut timings, &mut hollow_report, |rule, found| {
+            rule.check_file(&ctx, found)
+        });
+        let found = if ctx.syntax_needed() || !hollow_report.panicked_rules.is_empty() {
+            drop(ctx);
+            self.rerun_with_syntax(path, text, project, config, summaries, index, timings)
+        } else {
+            found
+        };
+        self.finish(text, config, found)
+    }
+
+    /// The schema rules on a fresh parse of the file.
+    #[allow(clippy::too_many_arguments)]
+    fn rerun_with_syntax(
+        &mut self,
+        path: &Path,
+        text: &str,
+        project: &ProjectInfo,
+        config: &Config,
+        summaries: &dyn SummaryLookup,
+        index: &ProjectIndex,
+        mut timings: Option<&mut RuleTimings>,
+    ) -> Vec<Diagnostic> {
+        let parsed = timed(&mut timings, "(parse)", || parse_source(text, self.kind));
+        let Some(module) = &parsed.module else { return Vec::new() };
+        let ctx =
+            FileContext::new(path, text, &self.line_index, module, project, config, &self.semantics, summaries, index);
+        run_rules(config, RuleSet::SchemaOnly, &mut timings, &mut self.report, |rule, found| {
+            rule.check_file(&ctx, found)
+        })
+    }
+
+    fn finish(mut self, text: &str, config: &Config, found: Vec<Diagnostic>) -> FileReport {
+        self.diagnostics.extend(found);
+        finish(self.report, self.diagnostics, self.suppressions, text, &self.line_index, config)
+    }
+}
+
+/// Suppressions, configured levels, and source order.
+fn finish(
+    mut report: FileReport,
+    diagnostics: Vec<Diagnostic>,
+    suppressions: Suppressions,
+    text: &str,
+    line_index: &LineIndex,
+    config: &Config,
+) -> FileReport {
+    let diagnostics = suppressions.apply(diagnostics, text, line_index);
     report.diagnostics = apply_levels(diagnostics, config);
     report.diagnostics.sort_by(|a, b| (a.range.start, &a.rule).cmp(&(b.range.start, &b.rule)));
     report.diagnostics.dedup_by(|a, b| a.range == b.range && a.rule == b.rule);
@@ -194,13 +366,14 @@ pub(crate) fn lint_source_timed(
 /// dropped and it is named in the report).
 fn run_rules(
     config: &Config,
+    rules: RuleSet,
     timings: &mut Option<&mut RuleTimings>,
     report: &mut FileReport,
     check: impl Fn(&dyn crate::Rule, &mut Vec<Diagnostic>),
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for rule in registry().rules() {
-        if !runs(config, rule.meta()) {
+        if !runs(config, rule.meta()) || !rules.includes(rule) {
             continue;
         }
         let mut found = Vec::new();

@@ -74,6 +74,13 @@ pub trait Rule: Send + Sync + 'static {
     /// Checks one analysed JavaScript/TypeScript file.
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>);
 
+    /// Whether the rule reads the project's data schema (`ProjectIndex::data_schema`), which is
+    /// inferred from every file's queries. A batch lint runs such rules after the other rules of
+    /// every file, on the facts it kept, once the schema is known (see `crate::batch`).
+    fn reads_data_schema(&self) -> bool {
+        false
+    }
+
     /// Checks a non-code project file (package.json, `.env*`). Most rules have nothing to say.
     fn check_project_file(&self, _ctx: &ProjectFileContext<'_>, _out: &mut Vec<Diagnostic>) {}
 }

@@ -13,7 +13,8 @@ use clerkguard_syntax::SourceKind;
 
 use crate::analysis::ModuleSummaryCache;
 use crate::config::{CONFIG_FILE_NAME, Config};
-use crate::lint::{FileReport, RuleTimings, SkipReason, lint_source_timed};
+use crate::lint::{Deferred, FileReport, RuleTimings, SkipReason, Staged, lint_source_staged};
+use crate::project_index::data_schema::FileObservation;
 use crate::project_index::{ChangeImpact, ProjectIndex};
 use crate::rules::meta::CONFIG_ERROR;
 use crate::{Diagnostic, ProjectFileKind, RuleLevel};
@@ -119,9 +120,10 @@ impl Workspace {
     }
 
     /// Builds, for every project `files` belong to, the index and the project-wide models the
-    /// rules read (routing, module graph, data schema), each on the whole rayon pool, before a
-    /// batch of lints. Left to the first lint that needs them, a model was built on that lint's
-    /// thread while the other threads waited for it.
+    /// rules read (routing, module graph), each on the whole rayon pool, before a batch of lints.
+    /// Left to the first lint that needs them, a model was built on that lint's thread while the
+    /// other threads waited for it. The data schema is not built here: [`Self::lint_batch`]
+    /// gathers it from the lint's own parses.
     pub fn prepare(&self, files: &[PathBuf]) {
         let mut indexes: Vec<Arc<ProjectIndex>> = Vec::new();
         for file in files {
@@ -131,7 +133,7 @@ impl Workspace {
             }
         }
         for index in indexes {
-            rayon::join(|| index.routing(), || rayon::join(|| index.module_graph(), || index.data_schema()));
+            rayon::join(|| index.routing(), || index.module_graph());
         }
     }
 
@@ -329,38 +331,83 @@ impl Workspace {
         self.lint_text_timed(path, text, Some(timings))
     }
 
-    fn lint_text_timed(&self, path: &Path, text: &str, mut timings: Option<&mut RuleTimings>) -> FileReport {
+    fn lint_text_timed(&self, path: &Path, text: &str, timings: Option<&mut RuleTimings>) -> FileReport {
+        match self.lint_text_staged(path, text, false, timings).0 {
+            Staged::Done(report) => report,
+            Staged::Deferred(deferred) => self.complete_deferred(path, text, deferred, None),
+        }
+    }
+
+    /// The first stage of linting `text` as `path`: with `defer_schema_rules` and the project's
+    /// data schema not built yet, the rules reading it wait (see `lint::lint_source_staged`).
+    /// Also returns the project index and what the file teaches its schema.
+    pub(crate) fn lint_text_staged(
+        &self,
+        path: &Path,
+        text: &str,
+        defer_schema_rules: bool,
+        mut timings: Option<&mut RuleTimings>,
+    ) -> (Staged, Option<(Arc<ProjectIndex>, FileObservation)>) {
         let started = timings.is_some().then(Instant::now);
         let project = self.project_for(path);
         if path.strip_prefix(&project.info.root).is_ok_and(|rel| project.config.is_ignored(rel)) {
-            return FileReport { path: path.to_path_buf(), skipped: Some(SkipReason::Ignored), ..Default::default() };
+            let report =
+                FileReport { path: path.to_path_buf(), skipped: Some(SkipReason::Ignored), ..Default::default() };
+            return (Staged::Done(report), None);
         }
         if text.len() as u64 > MAX_FILE_BYTES {
-            return FileReport {
+            let report = FileReport {
                 path: path.to_path_buf(),
                 skipped: Some(SkipReason::TooLarge(text.len() as u64)),
                 ..Default::default()
             };
+            return (Staged::Done(report), None);
         }
         let lookup = self.summaries.lookup(self, path);
         let index = self.index_for(path);
         if let (Some(t), Some(started)) = (timings.as_deref_mut(), started) {
             t.add("(project lookup)", started.elapsed());
         }
-        let mut report = lint_source_timed(path, text, &project.info, &project.config, &lookup, &index, timings);
-        if let Some(error) = &project.config_error {
-            report.diagnostics.insert(
-                0,
-                Diagnostic::new(
-                    CONFIG_ERROR.id,
-                    CONFIG_ERROR.default_severity,
-                    Default::default(),
-                    format!("Configuration ignored: {error}"),
-                ),
-            );
-        }
-        report
+        let defer = defer_schema_rules && !index.data_schema_ready();
+        let (staged, observed) =
+            lint_source_staged(path, text, &project.info, &project.config, &lookup, &index, defer, timings);
+        let staged = match staged {
+            Staged::Done(report) => Staged::Done(with_config_error(report, &project)),
+            deferred => deferred,
+        };
+        (staged, observed.map(|o| (index, o)))
     }
+
+    /// Finishes a deferred lint once the project's data schema is built.
+    pub(crate) fn complete_deferred(
+        &self,
+        path: &Path,
+        text: &str,
+        deferred: Box<Deferred>,
+        timings: Option<&mut RuleTimings>,
+    ) -> FileReport {
+        let project = self.project_for(path);
+        let lookup = self.summaries.lookup(self, path);
+        let index = self.index_for(path);
+        let report = deferred.complete(path, text, &project.info, &project.config, &lookup, &index, timings);
+        with_config_error(report, &project)
+    }
+}
+
+/// A report with the project's configuration error (if any) in front.
+fn with_config_error(mut report: FileReport, project: &ProjectState) -> FileReport {
+    if let Some(error) = &project.config_error {
+        report.diagnostics.insert(
+            0,
+            Diagnostic::new(
+                CONFIG_ERROR.id,
+                CONFIG_ERROR.default_severity,
+                Default::default(),
+                format!("Configuration ignored: {error}"),
+            ),
+        );
+    }
+    report
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

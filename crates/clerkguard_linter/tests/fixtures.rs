@@ -126,6 +126,28 @@ fn fixture_apps_match_their_markers() {
     );
 }
 
+/// A batch lint (one parse per file; the data-schema rules run last, on kept facts, parsing a
+/// file again only when a fix needs syntax) reports exactly what linting file by file does:
+/// same findings, messages and fixes, in every fixture app.
+#[test]
+fn batch_lint_matches_file_by_file() {
+    let mut compared = 0;
+    for app in fixture_apps() {
+        let alone = Workspace::new(vec![app.clone()]);
+        let files = alone.source_files();
+        let batch = Workspace::new(vec![app.clone()]).lint_batch(&files, None);
+        assert_eq!(batch.len(), files.len());
+        for (file, (report, text)) in files.iter().zip(&batch) {
+            let (expected, expected_text) = alone.lint_path(file);
+            assert_eq!(&report.path, file);
+            assert_eq!(text, &expected_text, "{}", file.display());
+            assert_eq!(format!("{report:?}"), format!("{expected:?}"), "{}", file.display());
+            compared += report.diagnostics.len();
+        }
+    }
+    assert!(compared > 100, "the fixtures have findings to compare ({compared})");
+}
+
 #[test]
 fn every_fix_parses_and_clears_its_finding() {
     let mut failures = Vec::new();

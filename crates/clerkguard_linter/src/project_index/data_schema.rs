@@ -12,6 +12,7 @@ mod prisma;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use clerkguard_syntax::ast::Module;
 use clerkguard_syntax::{SourceKind, parse_source};
 
 use rayon::prelude::*;
@@ -271,29 +272,57 @@ impl DataSchema {
 /// How one query filtered a model: (model, [(column, value source)]).
 type Observed = (String, Vec<(String, ValueSource)>);
 
+/// What one file teaches the schema: the Drizzle tables it defines and how its queries filter
+/// models.
+#[derive(Debug, Default)]
+pub struct FileObservation {
+    tables: Vec<Model>,
+    observed: Vec<Observed>,
+}
+
 /// Drizzle tables defined in a file, and the filters its queries use.
-fn scan_file(index: &ProjectIndex, path: &Path) -> Option<(Vec<Model>, Vec<Observed>)> {
+fn scan_file(index: &ProjectIndex, path: &Path) -> Option<FileObservation> {
     let kind = SourceKind::from_path(path)?;
     let text = index.read(path)?;
-    let defines_tables = text.contains("Table(") || text.contains(".table(");
-    let may_query = (text.contains("where") || text.contains(".eq(") || text.contains(".find"))
-        && (text.contains("@clerk/") || names_a_tenant_or_owner_column(&text));
-    if !defines_tables && !may_query {
+    if !may_teach(&text) {
         return None;
     }
     let parsed = parse_source(&text, kind);
     let module = parsed.module.as_ref()?;
+    Some(observe(&text, module, &FileSemantics::build(module, &text)))
+}
+
+/// Whether the text may define tables or filter a model by something inference learns from.
+fn may_teach(text: &str) -> bool {
+    defines_tables(text) || may_query(text)
+}
+
+fn defines_tables(text: &str) -> bool {
+    text.contains("Table(") || text.contains(".table(")
+}
+
+fn may_query(text: &str) -> bool {
+    (text.contains("where") || text.contains(".eq(") || text.contains(".find"))
+        && (text.contains("@clerk/") || names_a_tenant_or_owner_column(text))
+}
+
+/// What a parsed file teaches the schema (often nothing). The lint calls this on its own
+/// parse, so a check reads each file's syntax once.
+pub fn observe(text: &str, module: &Module, sem: &FileSemantics) -> FileObservation {
+    let (defines_tables, may_query) = (defines_tables(text), may_query(text));
+    if !defines_tables && !may_query {
+        return FileObservation::default();
+    }
     let tables = if defines_tables { drizzle::tables(module) } else { Vec::new() };
     let mut observed = Vec::new();
     if may_query {
-        let sem = FileSemantics::build(module, &text);
-        for query in queries::queries_in_module(module, &sem) {
+        for query in queries::queries_in_module(module, sem) {
             let Some(model) = query.model else { continue };
             let columns = query.conditions.iter().map(|c| (c.column.clone(), c.value)).collect();
             observed.push((model, columns));
         }
     }
-    Some((tables, observed))
+    FileObservation { tables, observed }
 }
 
 /// Whether the text may name an org or owner column (any case, any underscores). A filter
@@ -305,6 +334,12 @@ fn names_a_tenant_or_owner_column(text: &str) -> bool {
 }
 
 pub fn build(index: &ProjectIndex) -> DataSchema {
+    build_with(index, HashMap::new())
+}
+
+/// The schema, with what some files teach already known (from their lint's parse). The other
+/// files are read and parsed here.
+pub fn build_with(index: &ProjectIndex, mut known: HashMap<PathBuf, FileObservation>) -> DataSchema {
     let mut models = Vec::new();
     for path in prisma_schema_files(index) {
         if let Some(text) = index.read(&path) {
@@ -313,18 +348,19 @@ pub fn build(index: &ProjectIndex) -> DataSchema {
     }
     // Every file may define tables or show how a model is filtered: scanned in parallel (the
     // rest of the lint waits for this model).
-    let per_file: Vec<(Vec<Model>, Vec<Observed>)> = index
+    let scanned: Vec<Option<FileObservation>> = index
         .files
         .iter()
         .take(MAX_SCANNED_FILES)
         .collect::<Vec<_>>()
         .par_iter()
-        .filter_map(|path| scan_file(index, path))
+        .map(|path| if known.contains_key(*path) { None } else { scan_file(index, path) })
         .collect();
     let mut observed: Vec<Observed> = Vec::new();
-    for (tables, seen) in per_file {
-        models.extend(tables);
-        observed.extend(seen);
+    for (path, scan) in index.files.iter().zip(scanned) {
+        let Some(file) = known.remove(path).or(scan) else { continue };
+        models.extend(file.tables);
+        observed.extend(file.observed);
     }
     let mut schema = DataSchema::from_models(models);
     schema.add_inferred(observed);
@@ -336,17 +372,17 @@ impl DataSchema {
     /// Adds models only the code's filters reveal (declared models are left as declared).
     pub fn add_inferred(&mut self, observed: Vec<(String, Vec<(String, ValueSource)>)>) {
         let mut inferred: Vec<Model> = Vec::new();
+        // Normalized name → position in `inferred`.
+        let mut positions: HashMap<String, usize> = HashMap::new();
         for (model_name, columns) in observed {
-            if self.model(&model_name).is_some() {
+            let key = normalize(&model_name);
+            if self.keys.contains_key(&key) {
                 continue;
             }
-            let index = match inferred.iter().position(|m| normalize(&m.name) == normalize(&model_name)) {
-                Some(i) => i,
-                None => {
-                    inferred.push(Model::new(model_name.clone(), SchemaSource::Inferred));
-                    inferred.len() - 1
-                }
-            };
+            let index = *positions.entry(key).or_insert_with(|| {
+                inferred.push(Model::new(model_name.clone(), SchemaSource::Inferred));
+                inferred.len() - 1
+            });
             let model = &mut inferred[index];
             for (column, value) in columns {
                 let is_org = is_org_column_name(&column) || value == ValueSource::SessionOrg;

@@ -109,6 +109,21 @@ impl ProjectIndex {
         self.data_schema.get_or_init(|| data_schema::build(self))
     }
 
+    /// Whether the data schema is built (a batch lint builds it from the lint's own parses).
+    pub fn data_schema_ready(&self) -> bool {
+        self.data_schema.get().is_some()
+    }
+
+    /// Builds the data schema, with what `known` files teach already gathered.
+    pub(crate) fn build_data_schema_with(
+        &self,
+        known: std::collections::HashMap<PathBuf, data_schema::FileObservation>,
+    ) {
+        if !self.data_schema_ready() {
+            let _ = self.data_schema.set(data_schema::build_with(self, known));
+        }
+    }
+
     /// An empty index (for a file outside any known project, or in unit tests).
     pub fn empty(root: &Path) -> Self {
         Self {

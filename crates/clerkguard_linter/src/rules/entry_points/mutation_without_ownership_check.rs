@@ -73,6 +73,10 @@ impl Rule for MutationWithoutOwnershipCheck {
         &Self::META
     }
 
+    fn reads_data_schema(&self) -> bool {
+        true
+    }
+
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let org_rule_on = !matches!(ctx.config.rule_levels.get("org-scope-missing"), Some(RuleLevel::Off));
         let schema = ctx.index.data_schema();

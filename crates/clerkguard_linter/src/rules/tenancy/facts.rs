@@ -71,6 +71,14 @@ pub struct TenancyFacts {
     checks: Checks,
 }
 
+impl TenancyFacts {
+    /// Whether the rules reading the data schema have anything to look at: queries or
+    /// organization API calls.
+    pub(crate) fn concerns_schema_rules(&self) -> bool {
+        !self.queries.is_empty() || !self.checks.org_api_calls.is_empty()
+    }
+}
+
 impl EntryData<'_> {
     /// The function holds a session at all (called `auth()`, a guard, or a session helper).
     pub fn has_session(&self) -> bool {

@@ -66,6 +66,10 @@ impl Rule for OrgIdFromInput {
         &Self::META
     }
 
+    fn reads_data_schema(&self) -> bool {
+        true
+    }
+
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let schema = ctx.index.data_schema();
         for data in facts::analyze(ctx) {

@@ -69,6 +69,10 @@ impl Rule for OrgScopeMissing {
         &Self::META
     }
 
+    fn reads_data_schema(&self) -> bool {
+        true
+    }
+
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for data in facts::analyze(ctx) {
             for (index, query) in data.queries.iter().enumerate() {

@@ -164,8 +164,15 @@ pub fn session_value(ctx: &FileContext<'_>, data: &EntryData<'_>, field: Session
         return None;
     }
     let mut edits = Vec::new();
-    let (auth, import) =
-        ensure_import(ctx.module, ctx.semantics, ctx.text, &style, "auth", "@clerk/nextjs/server", &["@clerk/nextjs"]);
+    let (auth, import) = ensure_import(
+        ctx.syntax(),
+        ctx.semantics,
+        ctx.text,
+        &style,
+        "auth",
+        "@clerk/nextjs/server",
+        &["@clerk/nextjs"],
+    );
     edits.extend(import);
     let lookup = if ctx.project.clerk_major() >= 6 {
         edits.extend(entry.make_async.clone());
@@ -219,7 +226,7 @@ pub fn add_condition(
             let mut edits = Vec::new();
             let sources = ["drizzle-orm/sql", "drizzle-orm/expressions"];
             let (eq, import) =
-                ensure_import(ctx.module, ctx.semantics, ctx.text, &style, "eq", "drizzle-orm", &sources);
+                ensure_import(ctx.syntax(), ctx.semantics, ctx.text, &style, "eq", "drizzle-orm", &sources);
             edits.extend(import);
             let condition = format!("{eq}({table}.{field}, {value})");
             match and_close {
@@ -229,7 +236,7 @@ pub fn add_condition(
                 Some(_) => return None,
                 None => {
                     let (and, import) =
-                        ensure_import(ctx.module, ctx.semantics, ctx.text, &style, "and", "drizzle-orm", &sources);
+                        ensure_import(ctx.syntax(), ctx.semantics, ctx.text, &style, "and", "drizzle-orm", &sources);
                     // Both names go into the same import statement: merge the two insertions.
                     merge_import(&mut edits, import);
                     edits.push(Edit::replace(*arg, format!("{and}({}, {condition})", ctx.source(*arg))));
