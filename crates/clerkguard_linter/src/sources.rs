@@ -7,9 +7,10 @@
 //! reuse, was measured (BENCHMARKS.md) — it saved the second parse but cost 2.4× the memory and
 //! as much time again in page faults.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::lint::SkipReason;
 

@@ -3,13 +3,14 @@
 //! summaries. Everything here is `Send + Sync`; each call parses what it needs on the calling
 //! thread (swc values never leave it).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use clerkguard_project::{ProjectInfo, load_project, walk_source_files};
 use clerkguard_syntax::SourceKind;
+use rustc_hash::FxHashMap;
 
 use crate::analysis::ModuleSummaryCache;
 use crate::config::{CONFIG_FILE_NAME, Config};
@@ -51,7 +52,7 @@ pub struct Workspace {
     /// [`clerkguard_project::find_project_root`] answers for files and directories seen so far: a directory is
     /// looked up on disk once, not once per file below it and per call (it was a third of the
     /// time of a check). Cleared when a manifest or the file set changes.
-    project_roots: RwLock<HashMap<PathBuf, Option<PathBuf>>>,
+    project_roots: RwLock<FxHashMap<PathBuf, Option<PathBuf>>>,
     /// Held while a project index is built, so concurrent lints build it once.
     index_build: Mutex<()>,
 }
@@ -101,21 +102,25 @@ impl Workspace {
 
     /// The project index (route table, next.config, ...) of the project `path` belongs to.
     pub fn index_for(&self, path: &Path) -> Arc<ProjectIndex> {
-        let project = self.project_for(path);
-        let root = project.info.root.clone();
-        if let Some(index) = read(&self.indexes).get(&root) {
+        self.index_of(&self.project_for(path))
+    }
+
+    /// The index of a project already looked up.
+    fn index_of(&self, project: &ProjectState) -> Arc<ProjectIndex> {
+        let root = &project.info.root;
+        if let Some(index) = read(&self.indexes).get(root) {
             return index.clone();
         }
         let _building = self.index_build.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(index) = read(&self.indexes).get(&root) {
+        if let Some(index) = read(&self.indexes).get(root) {
             return index.clone(); // built by another thread while this one waited
         }
         let files = self.scanned_files();
         let index = Arc::new(
-            ProjectIndex::build(&root, &files, self.sources.clone(), |f| self.project_root_of(f))
+            ProjectIndex::build(root, &files, self.sources.clone(), |f| self.project_root_of(f))
                 .with_project(project.info.clone()),
         );
-        write(&self.indexes).insert(root, index.clone());
+        write(&self.indexes).insert(root.clone(), index.clone());
         index
     }
 
@@ -126,7 +131,13 @@ impl Workspace {
     /// gathers it from the lint's own parses.
     pub fn prepare(&self, files: &[PathBuf]) {
         let mut indexes: Vec<Arc<ProjectIndex>> = Vec::new();
+        let mut last_dir = None;
         for file in files {
+            // Files of one directory belong to one project (the list is sorted: they are together).
+            if last_dir == file.parent() {
+                continue;
+            }
+            last_dir = file.parent();
             let index = self.index_for(file);
             if !indexes.iter().any(|known| Arc::ptr_eq(known, &index)) {
                 indexes.push(index);
@@ -150,7 +161,7 @@ impl Workspace {
     /// skipped; files matching a project's `ignore` globs left out). The result also becomes the
     /// scan the project indexes are built from, so a check does not walk the tree twice.
     pub fn source_files(&self) -> Vec<PathBuf> {
-        let mut seen = HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut files = Vec::new();
         for root in &self.roots {
             let candidates = if root.is_file() { vec![root.clone()] } else { walk_source_files(root) };
@@ -172,11 +183,13 @@ impl Workspace {
 
     /// `find_project_root(path)`, answered from (and recorded in) `project_roots`.
     fn project_root_of(&self, path: &Path) -> Option<PathBuf> {
-        if let Some(known) = read(&self.project_roots).get(path) {
+        // Files clerkguard analyses are files (no stat for them: the scan asks for each one), and
+        // their directory is what the cache keeps; other paths are cached themselves.
+        let analyzable = Self::is_analyzable(path);
+        if !analyzable && let Some(known) = read(&self.project_roots).get(path) {
             return known.clone();
         }
-        // Files clerkguard analyses are files (no stat for them: the scan asks for each one).
-        let start = if !Self::is_analyzable(path) && path.is_dir() { path } else { path.parent()? };
+        let start = if !analyzable && path.is_dir() { path } else { path.parent()? };
         let mut visited: Vec<&Path> = Vec::new();
         let mut root = None;
         for dir in start.ancestors() {
@@ -190,11 +203,16 @@ impl Workspace {
                 break;
             }
         }
+        if visited.is_empty() && analyzable {
+            return root;
+        }
         let mut known = write(&self.project_roots);
         for dir in visited {
             known.insert(dir.to_path_buf(), root.clone());
         }
-        known.insert(path.to_path_buf(), root.clone());
+        if !analyzable {
+            known.insert(path.to_path_buf(), root.clone());
+        }
         root
     }
 
@@ -364,7 +382,7 @@ impl Workspace {
             return (Staged::Done(report), None);
         }
         let lookup = self.summaries.lookup(self, path);
-        let index = self.index_for(path);
+        let index = self.index_of(&project);
         if let (Some(t), Some(started)) = (timings.as_deref_mut(), started) {
             t.add("(project lookup)", started.elapsed());
         }
@@ -388,7 +406,7 @@ impl Workspace {
     ) -> FileReport {
         let project = self.project_for(path);
         let lookup = self.summaries.lookup(self, path);
-        let index = self.index_for(path);
+        let index = self.index_of(&project);
         let report = deferred.complete(path, text, &project.info, &project.config, &lookup, &index, timings);
         with_config_error(report, &project)
     }

@@ -15,8 +15,10 @@
 //! tabs expand to four columns and wide characters (CJK, emoji) take two.
 
 use std::fmt::Write as _;
+use std::sync::Mutex;
 
 use clerkguard_linter::{Applicability, Diagnostic, Severity};
+use rayon::prelude::*;
 use unicode_width::UnicodeWidthChar;
 
 use super::{Counts, Position, RenderInput, SourceFile, plural};
@@ -64,12 +66,25 @@ impl Paint {
 
 pub fn render(input: &RenderInput<'_>, options: &PrettyOptions) -> String {
     let paint = Paint { enabled: options.color };
-    let mut out = String::new();
-    let mut sources = input.sources();
-    for (file, diagnostic) in input.findings() {
-        render_diagnostic(&mut out, input, &mut sources, file, diagnostic, &paint);
-        out.push('\n');
-    }
+    let sources = Mutex::new(input.sources());
+    // Files render in parallel (each with its line index built once), in their order.
+    let chunks: Vec<String> = input
+        .files
+        .par_iter()
+        .map(|file| {
+            let mut out = String::new();
+            if file.report.diagnostics.is_empty() {
+                return out;
+            }
+            let source = file.text.as_deref().map(SourceFile::new);
+            for diagnostic in &file.report.diagnostics {
+                render_diagnostic(&mut out, input, &sources, file, source.as_ref(), diagnostic, &paint);
+                out.push('\n');
+            }
+            out
+        })
+        .collect();
+    let mut out = chunks.concat();
     out.push_str(&summary(input.files, options, &paint));
     out
 }
@@ -77,8 +92,9 @@ pub fn render(input: &RenderInput<'_>, options: &PrettyOptions) -> String {
 fn render_diagnostic(
     out: &mut String,
     input: &RenderInput<'_>,
-    sources: &mut super::Sources<'_>,
+    sources: &Mutex<super::Sources<'_>>,
     file: &CheckedFile,
+    source: Option<&SourceFile<'_>>,
     d: &Diagnostic,
     paint: &Paint,
 ) {
@@ -87,9 +103,8 @@ fn render_diagnostic(
         Severity::Warning => "warning",
         Severity::Hint => "hint",
     };
-    let source = file.text.as_deref().map(SourceFile::new);
-    let start = Position::of(source.as_ref(), d.range.start);
-    let frame = source.as_ref().map(|s| frame_lines(s, d.range.start, d.range.end)).unwrap_or_default();
+    let start = Position::of(source, d.range.start);
+    let frame = source.map(|s| frame_lines(s, d.range.start, d.range.end)).unwrap_or_default();
     let gutter_width = frame.iter().filter_map(|l| l.number).max().unwrap_or(start.line).to_string().len();
     let pad = " ".repeat(gutter_width);
     let bar = paint.gutter("|");
@@ -132,8 +147,11 @@ fn render_diagnostic(
         let _ = writeln!(out, "{pad} {eq} {}: {}", paint.bold("help"), mask_secrets(help));
     }
     for related in &d.related {
-        let target = sources.get(&related.path);
-        let pos = Position::of(target.as_ref(), related.range.start);
+        let pos = {
+            let mut sources = sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let target = sources.get(&related.path);
+            Position::of(target.as_ref(), related.range.start)
+        };
         let _ = writeln!(
             out,
             "{pad} {eq} {}: {}:{}:{}: {}",

@@ -329,8 +329,14 @@ pub fn observe(text: &str, module: &Module, sem: &FileSemantics) -> FileObservat
 /// teaches inference something only through such a column name or a session value, and session
 /// values need a Clerk import (the scan follows no helpers): a file with neither is not parsed.
 fn names_a_tenant_or_owner_column(text: &str) -> bool {
-    let folded = normalize(text);
-    ORG_NAMES.iter().chain(&OWNER_NAMES).any(|name| folded.contains(name))
+    // ASCII text (most source) folds byte by byte; other text takes `normalize`, whose Unicode
+    // lowercasing can turn a non-ASCII letter into an ASCII one (the Kelvin sign into `k`).
+    let folded = if text.is_ascii() {
+        text.bytes().filter(|b| *b != b'_').map(|b| b.to_ascii_lowercase()).collect::<Vec<u8>>()
+    } else {
+        normalize(text).into_bytes()
+    };
+    ORG_NAMES.iter().chain(&OWNER_NAMES).any(|name| memchr::memmem::find(&folded, name.as_bytes()).is_some())
 }
 
 pub fn build(index: &ProjectIndex) -> DataSchema {
