@@ -184,8 +184,8 @@ fn parse_only_2_threads(bencher: Bencher) {
     });
 }
 
-/// What `clerkguard check` does after option parsing: scan the directory, read and lint every
-/// file in parallel with a fresh workspace.
+/// What `clerkguard check` does after option parsing: scan the directory, build the project
+/// models, read and lint every file in parallel with a fresh workspace (one parse per file).
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn check_cold_2_threads(bencher: Bencher) {
     let c = corpus();
@@ -194,9 +194,8 @@ fn check_cold_2_threads(bencher: Bencher) {
         pool.install(|| {
             let workspace = Workspace::new(vec![c.root.clone()]);
             let files = workspace.source_files();
-            files.par_iter().for_each(|path| {
-                black_box(workspace.lint_path(path));
-            })
+            workspace.prepare(&files);
+            black_box(workspace.lint_batch(&files, None));
         })
     });
 }
