@@ -9,9 +9,10 @@
 //! gathered, and the schema rules run on the kept facts: a file is parsed again only when one
 //! of their fixes needs syntax the facts do not hold.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -80,7 +81,7 @@ impl Workspace {
             let position = match by_project.iter().position(|(known, _)| Arc::ptr_eq(known, &index)) {
                 Some(position) => position,
                 None => {
-                    by_project.push((index, HashMap::new()));
+                    by_project.push((index, HashMap::default()));
                     by_project.len() - 1
                 }
             };

@@ -5,13 +5,12 @@
 //! inside `if (userId) { ... }`, after calling a helper whose summary ensures a signed-in user,
 //! and (for route handlers) after a signature or shared-secret check of the caller.
 
-use std::collections::HashMap;
-
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{
     BinaryOp, BlockStmt, CallExpr, Callee, Decl, Expr, ExprOrSpread, Lit, ObjectPatProp, Pat, Stmt, VarDecl,
 };
 use clerkguard_syntax::visit::{Visit, VisitWith};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::ast_util::{as_member, chain_names, is_identity_name, peel, prop_name, range_of};
 use super::clerk_api::ClerkFn;

@@ -1,7 +1,8 @@
 //! Same-file helper functions and their summaries, computed on demand (cycles answer "unknown").
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use clerkguard_syntax::ast::{Decl, DefaultDecl, ModuleDecl, ModuleItem, Pat, Stmt};
 
@@ -17,7 +18,7 @@ pub struct LocalFunctions<'a> {
 
 impl<'a> LocalFunctions<'a> {
     pub fn collect(module: &'a clerkguard_syntax::ast::Module) -> Self {
-        let mut functions = HashMap::new();
+        let mut functions = HashMap::default();
         for item in &module.body {
             let decl = match item {
                 ModuleItem::Stmt(Stmt::Decl(decl)) => Some(decl),

@@ -4,9 +4,10 @@
 //! Import cycles answer "unknown" instead of looping.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use clerkguard_project::{Resolution, Resolver};
 use clerkguard_syntax::ast::{ExportSpecifier, ModuleDecl, ModuleExportName, ModuleItem};
@@ -51,7 +52,7 @@ impl ModuleSummaryCache {
     /// file (module or entry file) whose findings may change, `path` excluded.
     pub fn invalidate(&self, path: &Path) -> Vec<PathBuf> {
         let dependents = read(&self.dependents);
-        let mut affected: HashSet<PathBuf> = HashSet::new();
+        let mut affected: HashSet<PathBuf> = HashSet::default();
         let mut queue = vec![path.to_path_buf()];
         while let Some(next) = queue.pop() {
             if let Some(users) = dependents.get(&next) {

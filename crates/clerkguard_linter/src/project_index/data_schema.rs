@@ -9,8 +9,9 @@
 mod drizzle;
 mod prisma;
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use clerkguard_syntax::ast::Module;
 use clerkguard_syntax::{SourceKind, parse_source};
@@ -340,7 +341,7 @@ fn names_a_tenant_or_owner_column(text: &str) -> bool {
 }
 
 pub fn build(index: &ProjectIndex) -> DataSchema {
-    build_with(index, HashMap::new())
+    build_with(index, HashMap::default())
 }
 
 /// The schema, with what some files teach already known (from their lint's parse). The other
@@ -379,7 +380,7 @@ impl DataSchema {
     pub fn add_inferred(&mut self, observed: Vec<(String, Vec<(String, ValueSource)>)>) {
         let mut inferred: Vec<Model> = Vec::new();
         // Normalized name → position in `inferred`.
-        let mut positions: HashMap<String, usize> = HashMap::new();
+        let mut positions: HashMap<String, usize> = HashMap::default();
         for (model_name, columns) in observed {
             let key = normalize(&model_name);
             if self.keys.contains_key(&key) {
@@ -456,7 +457,7 @@ fn prisma_files_in(dir: &Path) -> Vec<PathBuf> {
 
 /// Tables with `alter table <t> enable row level security` in Supabase migrations.
 fn supabase_rls_tables(root: &Path) -> HashSet<String> {
-    let mut tables = HashSet::new();
+    let mut tables = HashSet::default();
     let Ok(entries) = std::fs::read_dir(root.join("supabase/migrations")) else { return tables };
     for path in entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "sql")) {
         let Ok(text) = std::fs::read_to_string(&path) else { continue };

@@ -115,10 +115,7 @@ impl ProjectIndex {
     }
 
     /// Builds the data schema, with what `known` files teach already gathered.
-    pub(crate) fn build_data_schema_with(
-        &self,
-        known: std::collections::HashMap<PathBuf, data_schema::FileObservation>,
-    ) {
+    pub(crate) fn build_data_schema_with(&self, known: rustc_hash::FxHashMap<PathBuf, data_schema::FileObservation>) {
         if !self.data_schema_ready() {
             let _ = self.data_schema.set(data_schema::build_with(self, known));
         }

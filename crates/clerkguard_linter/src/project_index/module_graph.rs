@@ -13,9 +13,10 @@
 //! ([`ModuleGraph::note_change`]) re-reads one node and recomputes the closure over the cached
 //! edges, reporting the files whose client/server status changed.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use clerkguard_project::{Resolution, Resolver};
 use clerkguard_syntax::ast::{CallExpr, Callee, Expr, Lit, ModuleDecl, ModuleItem};

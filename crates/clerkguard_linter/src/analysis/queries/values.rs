@@ -6,10 +6,9 @@
 //! session and its input once, near the top, and reusing those names for something else in a
 //! nested block is rare enough not to matter.
 
-use std::collections::HashMap;
-
 use clerkguard_syntax::ast::{BinaryOp, Callee, Expr, ObjectPatProp, Pat, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analysis::FileSemantics;
 use crate::analysis::ReturnsSession;

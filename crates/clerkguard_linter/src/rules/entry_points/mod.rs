@@ -11,7 +11,8 @@ mod route_handler_missing_auth;
 mod server_action_missing_auth;
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
+
+use rustc_hash::FxHashSet as HashSet;
 
 use clerkguard_syntax::TextRange;
 
@@ -134,7 +135,7 @@ fn declared_names(func: FnRef<'_>) -> HashSet<String> {
             self.0.extend(names.into_iter().map(|(n, _)| n));
         }
     }
-    let mut declared = Declared(HashSet::new());
+    let mut declared = Declared(HashSet::default());
     for p in func.params() {
         p.visit_with(&mut declared);
     }
