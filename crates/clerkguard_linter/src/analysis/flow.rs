@@ -7,12 +7,12 @@
 
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{
-    BinaryOp, BlockStmt, CallExpr, Callee, Decl, Expr, ExprOrSpread, Lit, ObjectPatProp, Pat, Stmt, VarDecl,
+    BinaryOp, BlockStmt, CallExpr, Callee, Decl, Expr, Lit, MemberExpr, ObjectPatProp, OptChainBase, Pat, Stmt, VarDecl,
 };
 use clerkguard_syntax::visit::{Visit, VisitWith};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::ast_util::{as_member, chain_names, is_identity_name, peel, prop_name, range_of};
+use super::ast_util::{as_member, chain_names, is_identity_name, member_prop_name, peel, prop_name, range_of};
 use super::clerk_api::ClerkFn;
 use super::conditions::{ConditionEnv, Polarity, test_polarity};
 use super::effects::{Effect, EffectKind, call_effect, tagged_template_effect};
@@ -695,36 +695,63 @@ impl<'a, 'b> Walk<'a, 'b> {
     }
 
     /// `body.userId`, `formData.get("userId")`, `searchParams.get("userId")`, `params.userId`.
+    /// Where `expr` reads an identity the caller supplied (`body.userId`, `searchParams.get("userId")`).
     fn identity_input_expr(&self, expr: &Expr, state: &State) -> Option<TextRange> {
+        let member = match peel(expr) {
+            Expr::Member(m) => Some(m),
+            Expr::OptChain(o) => match &*o.base {
+                OptChainBase::Member(m) => Some(m),
+                OptChainBase::Call(_) => None,
+            },
+            _ => None,
+        };
+        match (member, expr) {
+            (Some(m), _) => self.identity_input_member(m, state).map(|_| range_of(expr)),
+            (None, Expr::Call(call)) => self.identity_input_call(call, state),
+            (None, _) => None,
+        }
+    }
+
+    /// `body.userId` where `body` holds caller input: where the identity is read.
+    fn identity_input_member(&self, member: &MemberExpr, state: &State) -> Option<TextRange> {
         if self.kind == EntryKind::Helper || self.kind == EntryKind::Page {
             return None;
         }
-        if let Some((obj, prop)) = as_member(expr) {
-            let names = chain_names(obj);
-            let root = names.first()?.trim_end_matches("()");
-            if is_identity_name(&prop) && state.input_objects.iter().any(|o| o == root) {
-                return Some(range_of(expr));
-            }
+        let prop = member_prop_name(&member.prop)?;
+        if !is_identity_name(&prop) || state.input_objects.is_empty() {
             return None;
         }
-        let Expr::Call(call) = expr else { return None };
+        let names = chain_names(&member.obj);
+        let root = names.first()?.trim_end_matches("()");
+        state.input_objects.iter().any(|o| o == root).then(|| range_of(member))
+    }
+
+    /// `searchParams.get("userId")` (or `formData.get(...)` of caller input): where the identity
+    /// is read.
+    fn identity_input_call(&self, call: &CallExpr, state: &State) -> Option<TextRange> {
+        if self.kind == EntryKind::Helper || self.kind == EntryKind::Page {
+            return None;
+        }
         let Callee::Expr(callee) = &call.callee else { return None };
         let (obj, method) = as_member(callee)?;
         if !matches!(&*method, "get" | "getAll") {
+            return None;
+        }
+        let key = call.args.first().and_then(|a| match peel(&a.expr) {
+            Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+            _ => None,
+        })?;
+        if !is_identity_name(&key) {
             return None;
         }
         let names = chain_names(obj);
         let root = names.first()?.trim_end_matches("()");
         let from_input =
             state.input_objects.iter().any(|o| o == root) || names.last().is_some_and(|l| l == "searchParams");
-        let key = call.args.first().and_then(|a| match peel(&a.expr) {
-            Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
-            _ => None,
-        })?;
-        (from_input && is_identity_name(&key)).then(|| range_of(expr))
+        from_input.then(|| range_of(call))
     }
 
-    fn mark_checked(&mut self, test: &Expr, state: &mut State) {
+    fn mark_checked<N: VisitWith<IdentCollector>>(&mut self, test: &N, state: &mut State) {
         let mut names = IdentCollector::default();
         test.visit_with(&mut names);
         let compares_with_session = names.compares_with_session(&state.vars);
@@ -763,7 +790,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             return;
         }
         if let Some(effect) = call_effect(call, sem) {
-            self.record_effect(range_of(call), effect, &call.args, state);
+            self.record_effect(range_of(call), effect, call.args.iter().map(|a| &*a.expr), state);
             return;
         }
         if sem.clerk_call(&call.callee).is_some() {
@@ -778,7 +805,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             } else if summary.performs_effect {
                 let kind = if summary.performs_mutation { EffectKind::Mutation } else { EffectKind::Read };
                 let what = format!("{}()", chain_names(callee).join("."));
-                self.record_effect(range_of(call), Effect { kind, what }, &call.args, state);
+                self.record_effect(range_of(call), Effect { kind, what }, call.args.iter().map(|a| &*a.expr), state);
             }
         }
     }
@@ -788,11 +815,20 @@ impl<'a, 'b> Walk<'a, 'b> {
         self.facts.guard_seen = true;
     }
 
-    fn record_effect(&mut self, range: TextRange, effect: Effect, args: &[ExprOrSpread], state: &mut State) {
+    fn record_effect<'e>(
+        &mut self,
+        range: TextRange,
+        effect: Effect,
+        args: impl Iterator<Item = &'e Expr> + Clone,
+        state: &mut State,
+    ) {
         let mut uses = IdentCollector::default();
+        let mut identity_inputs = IdentityInputs { walk: self, state, found: Vec::new() };
         for arg in args {
-            arg.expr.visit_with(&mut uses);
+            arg.visit_with(&mut uses);
+            arg.visit_with(&mut identity_inputs);
         }
+        let identity_inputs = identity_inputs.found;
         if !state.guarded {
             for (name, use_range) in &uses.idents {
                 if let Some(var) = state.vars.get(name)
@@ -815,11 +851,8 @@ impl<'a, 'b> Walk<'a, 'b> {
                 });
             }
         }
-        for member in &uses.members {
-            if let Some(range) = self.identity_input_expr(member, state) {
-                let name = super::ast_util::chain_names(member).join(".");
-                self.facts.identity_uses.push(IdentityUse { name, use_range: range, effect: effect.what.clone() });
-            }
+        for (name, range) in identity_inputs {
+            self.facts.identity_uses.push(IdentityUse { name, use_range: range, effect: effect.what.clone() });
         }
         self.facts.effects.push(EffectSite {
             range,
@@ -916,11 +949,7 @@ impl Visit for ExprScan<'_, '_, '_> {
     fn visit_tagged_tpl(&mut self, tpl: &clerkguard_syntax::ast::TaggedTpl) {
         tpl.visit_children_with(self);
         if let Some(effect) = tagged_template_effect(tpl) {
-            let mut uses = IdentCollector::default();
-            tpl.tpl.exprs.iter().for_each(|e| e.visit_with(&mut uses));
-            let args: Vec<ExprOrSpread> =
-                tpl.tpl.exprs.iter().map(|e| ExprOrSpread { spread: None, expr: e.clone() }).collect();
-            self.walk.record_effect(range_of(tpl), effect, &args, self.state);
+            self.walk.record_effect(range_of(tpl), effect, tpl.tpl.exprs.iter().map(|e| &**e), self.state);
         }
     }
 
@@ -928,8 +957,7 @@ impl Visit for ExprScan<'_, '_, '_> {
         bin.visit_children_with(self);
         // Comparisons in expressions (`ok = input.userId === userId`) also count as ownership checks.
         if matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::NotEqEq | BinaryOp::EqEq | BinaryOp::NotEq) {
-            let expr = Expr::Bin(bin.clone());
-            self.walk.mark_checked(&expr, self.state);
+            self.walk.mark_checked(bin, self.state);
         }
     }
 
@@ -938,11 +966,10 @@ impl Visit for ExprScan<'_, '_, '_> {
     fn visit_class(&mut self, _: &clerkguard_syntax::ast::Class) {}
 }
 
-/// Identifiers (and member expressions) used inside an expression.
+/// Identifiers used inside an expression.
 #[derive(Default)]
 pub(crate) struct IdentCollector {
     pub idents: Vec<(String, TextRange)>,
-    pub members: Vec<Expr>,
 }
 
 impl IdentCollector {
@@ -955,14 +982,28 @@ impl Visit for IdentCollector {
     fn visit_ident(&mut self, id: &clerkguard_syntax::ast::Ident) {
         self.idents.push((id.sym.to_string(), range_of(id)));
     }
+}
 
-    fn visit_member_expr(&mut self, m: &clerkguard_syntax::ast::MemberExpr) {
-        self.members.push(Expr::Member(m.clone()));
+/// Caller-supplied identities read in an effect's arguments (`body.userId`,
+/// `searchParams.get("userId")`), outermost first, in source order: (chain, where read).
+struct IdentityInputs<'w, 'a, 'b> {
+    walk: &'w Walk<'a, 'b>,
+    state: &'w State,
+    found: Vec<(String, TextRange)>,
+}
+
+impl Visit for IdentityInputs<'_, '_, '_> {
+    fn visit_member_expr(&mut self, m: &MemberExpr) {
+        if let Some(range) = self.walk.identity_input_member(m, self.state) {
+            self.found.push((chain_names(&Expr::Member(m.clone())).join("."), range));
+        }
         m.visit_children_with(self);
     }
 
     fn visit_call_expr(&mut self, c: &CallExpr) {
-        self.members.push(Expr::Call(c.clone()));
+        if let Some(range) = self.walk.identity_input_call(c, self.state) {
+            self.found.push((chain_names(&Expr::Call(c.clone())).join("."), range));
+        }
         c.visit_children_with(self);
     }
 }

@@ -84,14 +84,10 @@ impl Rule for MetadataFromUserInput {
             let taint = Taint::of_entry(func, server_function);
             let func_range = func.range();
             let calls = match func {
-                crate::analysis::functions::FnRef::Function(f) => calls_in(f),
-                crate::analysis::functions::FnRef::Arrow(a) => calls_in(a),
+                crate::analysis::functions::FnRef::Function(f) => calls_in(f, &WRITERS),
+                crate::analysis::functions::FnRef::Arrow(a) => calls_in(a, &WRITERS),
             };
-            for (call, name) in calls {
-                let method = name.rsplit('.').next().unwrap_or("");
-                if !WRITERS.contains(&method) {
-                    continue;
-                }
+            for (call, _) in calls {
                 let before = ctx.text.get(func_range.start as usize..range_of(&call).start as usize).unwrap_or("");
                 if has_authorization_check(before) {
                     continue;

@@ -9,7 +9,7 @@ use clerkguard_syntax::ast::{
 };
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
-use crate::analysis::ast_util::{chain_names, pat_idents, peel, prop_name, range_of};
+use crate::analysis::ast_util::{chain_names, chain_parts, member_prop_name, pat_idents, peel, prop_name, range_of};
 use crate::analysis::functions::{FnBody, FnRef};
 
 /// Keys whose values decide what a user may do.
@@ -98,19 +98,26 @@ pub fn metadata_props(obj: &ObjectLit) -> Vec<(&'static str, &KeyValueProp)> {
     out
 }
 
-/// Collects calls (with their callee chain, e.g. `client.users.updateUserMetadata`) in source order.
-pub fn calls_in<N: VisitWith<CallsCollector>>(node: &N) -> Vec<(CallExpr, String)> {
-    let mut c = CallsCollector(Vec::new());
+/// Collects the calls whose method (the last name of the callee chain) is one of `methods`,
+/// with their callee chain (e.g. `client.users.updateUserMetadata`), in source order.
+pub fn calls_in<N: VisitWith<CallsCollector>>(node: &N, methods: &'static [&'static str]) -> Vec<(CallExpr, String)> {
+    let mut c = CallsCollector { methods, found: Vec::new() };
     node.visit_with(&mut c);
-    c.0
+    c.found
 }
 
-pub struct CallsCollector(Vec<(CallExpr, String)>);
+pub struct CallsCollector {
+    methods: &'static [&'static str],
+    found: Vec<(CallExpr, String)>,
+}
 
 impl Visit for CallsCollector {
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let Callee::Expr(callee) = &call.callee {
-            self.0.push((call.clone(), chain_names(callee).join(".")));
+            let name = chain_names(callee).join(".");
+            if self.methods.contains(&name.rsplit('.').next().unwrap_or("")) {
+                self.found.push((call.clone(), name));
+            }
         }
         call.visit_children_with(self);
     }
@@ -188,8 +195,10 @@ impl Taint {
                 }
             }
             fn visit_member_expr(&mut self, m: &clerkguard_syntax::ast::MemberExpr) {
-                let names = chain_names(&Expr::Member(m.clone()));
-                if names.iter().any(|n| n == "searchParams") {
+                // `chain_names` of the member, without copying it: the object's chain, then the
+                // property.
+                let in_chain = chain_parts(&m.obj).iter().any(|(name, calls)| name == "searchParams" && *calls == 0);
+                if in_chain || member_prop_name(&m.prop).is_some_and(|p| p == "searchParams") {
                     self.1 = true;
                 }
                 // Property names are not variables: only the object can carry taint.
