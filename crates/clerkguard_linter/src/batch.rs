@@ -1,5 +1,4 @@
-//! Linting many files at once (`clerkguard check`, the server's workspace scan) with one parse
-//! per file.
+//! Linting many files at once (`clerkguard check`) with one parse per file.
 //!
 //! Three rules read the project's data schema, which is inferred from the queries of every
 //! file. Building it first would parse most files twice (once for the schema, once for the
@@ -9,14 +8,14 @@
 //! gathered, and the schema rules run on the kept facts: a file is parsed again only when one
 //! of their fixes needs syntax the facts do not hold.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
-use rayon::prelude::*;
-
-use crate::lint::{FileReport, RuleTimings, Staged};
+use crate::lint::{Deferred, FileReport, RuleTimings, Staged};
 use crate::project_index::ProjectIndex;
 use crate::project_index::data_schema::FileObservation;
 use crate::{Workspace, WorkspaceFile};
@@ -29,29 +28,43 @@ struct FirstStage {
     observed: Option<(Arc<ProjectIndex>, FileObservation)>,
 }
 
+/// A file after the first stage, as the batch keeps it: finished, or waiting for the data
+/// schema.
+enum Kept {
+    Finished(FileReport, Option<String>),
+    Waiting { path: PathBuf, text: Option<String>, deferred: Box<Deferred> },
+}
+
 impl Workspace {
     /// Lints `files` (reading each from its open buffer or disk); the result is in the order of
     /// `files`, each report with the text it was linted from. The same findings as linting each
-    /// file alone, with the time of each phase and rule added to `timings` when given.
+    /// file alone, with the time of each phase and rule added to `timings` when given. A panic
+    /// outside the rules (each rule is guarded on its own) drops that file's findings, not the
+    /// batch: its report names the analysis as crashed.
     pub fn lint_batch(
         &self,
         files: &[PathBuf],
         timings: Option<&mut RuleTimings>,
     ) -> Vec<(FileReport, Option<String>)> {
         let timed = timings.is_some();
-        let (mut first, mut spent) = par_map_timed(files, timed, |path, t| self.first_stage(path, t));
-        self.build_schemas(
-            first.iter_mut().filter_map(|f| f.observed.take().map(|(index, o)| (index, f.path.clone(), o))),
-        );
-        let (done, second) = par_map_timed(first, timed, |file, t| {
-            let report = match file.staged {
-                Staged::Done(report) => report,
-                Staged::Deferred(deferred) => {
-                    let text = file.text.as_deref().unwrap_or_default();
-                    self.complete_deferred(&file.path, text, deferred, t)
-                }
+        let (mut first, mut spent) = par_map_timed(files, timed, |path, t| {
+            let mut stage = guarded(path, || self.first_stage(path, t));
+            let observed = stage.observed.take().map(|(index, o)| (index, stage.path.clone(), o));
+            let kept = match stage.staged {
+                Staged::Done(report) => Kept::Finished(report, stage.text),
+                Staged::Deferred(deferred) => Kept::Waiting { path: stage.path, text: stage.text, deferred },
             };
-            (report, file.text)
+            (kept, observed)
+        });
+        self.build_schemas(first.iter_mut().filter_map(|(_, observed)| observed.take()));
+        let (done, second) = par_map_timed(first, timed, |(kept, _), t| match kept {
+            Kept::Finished(report, text) => (report, text),
+            Kept::Waiting { path, text, deferred } => {
+                let report = guarded_report(&path, || {
+                    self.complete_deferred(&path, text.as_deref().unwrap_or_default(), deferred, t)
+                });
+                (report, text)
+            }
         });
         if let (Some(total), Some(first), Some(second)) = (timings, spent.as_mut(), second) {
             first.merge(&second);
@@ -92,6 +105,30 @@ impl Workspace {
         }
     }
 }
+
+/// Runs the first stage of one file, turning a panic outside the rules (they are guarded one by
+/// one) into a report that says so: one bad file does not end the batch.
+fn guarded(path: &Path, f: impl FnOnce() -> FirstStage) -> FirstStage {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| FirstStage {
+        path: path.to_path_buf(),
+        text: None,
+        staged: Staged::Done(crashed(path)),
+        observed: None,
+    })
+}
+
+/// [`guarded`] for the second stage.
+fn guarded_report(path: &Path, f: impl FnOnce() -> FileReport) -> FileReport {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| crashed(path))
+}
+
+/// The report of a file whose analysis panicked.
+fn crashed(path: &Path) -> FileReport {
+    FileReport { path: path.to_path_buf(), panicked_rules: vec![ANALYSIS_PANIC.to_string()], ..Default::default() }
+}
+
+/// What a report names when the analysis of a file (not one rule) panicked.
+const ANALYSIS_PANIC: &str = "(analysis)";
 
 /// `items` mapped in parallel, in order, each call with its thread's timings when `timed`.
 fn par_map_timed<I: Send, O: Send>(

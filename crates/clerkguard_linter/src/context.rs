@@ -117,8 +117,12 @@ impl<'a> FileContext<'a> {
         let (Some(entries), Some(tenancy)) = (self.entries.take(), self.tenancy.take()) else {
             return crate::lint::KeptFacts::default();
         };
-        let (entries, tenancy) =
-            entries.into_iter().zip(tenancy).filter(|(_, facts)| facts.concerns_schema_rules()).unzip();
+        let (entries, tenancy) = entries
+            .into_iter()
+            .zip(tenancy)
+            .filter(|(_, facts)| facts.concerns_schema_rules())
+            .map(|(entry, facts)| (entry, facts.keep_for_schema_rules()))
+            .unzip();
         crate::lint::KeptFacts { entries: Some(entries), tenancy: Some(tenancy) }
     }
 

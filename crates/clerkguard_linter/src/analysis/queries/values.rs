@@ -130,6 +130,12 @@ impl Bindings {
         self.names.get(name).copied()
     }
 
+    /// Forgets every name not bound to one of `origins`.
+    pub fn retain_origins(&mut self, origins: &[Origin]) {
+        self.names.retain(|_, origin| origins.contains(origin));
+        self.names.shrink_to_fit();
+    }
+
     /// Every name bound to the given origin.
     pub fn names_with(&self, origin: Origin) -> impl Iterator<Item = &str> {
         self.names.iter().filter(move |(_, o)| **o == origin).map(|(n, _)| n.as_str())

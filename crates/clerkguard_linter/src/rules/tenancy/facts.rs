@@ -63,6 +63,10 @@ pub struct EntryData<'e> {
     pub checks: &'e Checks,
 }
 
+/// Origins of names that hold the session or a part of it.
+const SESSION_ORIGINS: [Origin; 5] =
+    [Origin::AuthObject, Origin::UserId, Origin::OrgId, Origin::HelperSession, Origin::User];
+
 /// What [`analyze`] computes per entry point, cached on the file context so the four rules that
 /// read it pay once.
 pub struct TenancyFacts {
@@ -77,6 +81,15 @@ impl TenancyFacts {
     pub(crate) fn concerns_schema_rules(&self) -> bool {
         !self.queries.is_empty() || !self.checks.org_api_calls.is_empty()
     }
+
+    /// Keeps only what the rules reading the data schema look at: of the bindings, the session
+    /// names ([`EntryData::has_session`], [`EntryData::session_org_name`],
+    /// [`EntryData::session_user_name`]). Facts kept for the second stage of a batch lint are
+    /// many; this is most of their size.
+    pub(crate) fn keep_for_schema_rules(mut self) -> Self {
+        self.bindings.retain_origins(&SESSION_ORIGINS);
+        self
+    }
 }
 
 impl EntryData<'_> {
@@ -84,9 +97,7 @@ impl EntryData<'_> {
     pub fn has_session(&self) -> bool {
         self.entry.facts.guard_seen
             || !self.entry.facts.auth_decls.is_empty()
-            || [Origin::AuthObject, Origin::UserId, Origin::OrgId, Origin::HelperSession, Origin::User]
-                .iter()
-                .any(|o| self.bindings.names_with(*o).next().is_some())
+            || SESSION_ORIGINS.iter().any(|o| self.bindings.names_with(*o).next().is_some())
     }
 
     /// A local name holding the session's org id.
