@@ -28,6 +28,16 @@ struct FirstStage {
     observed: Option<(Arc<ProjectIndex>, FileObservation)>,
 }
 
+/// Files with their place in the batch.
+type Numbered<'f> = Vec<(usize, &'f PathBuf)>;
+
+/// What the second stage does with a file: finish one the first stage kept, or lint one the
+/// schema does not read (from scratch, the schema being built).
+enum Work<'f> {
+    Kept(Kept),
+    Late(&'f PathBuf),
+}
+
 /// A file after the first stage, as the batch keeps it: finished, or waiting for the data
 /// schema.
 enum Kept {
@@ -47,30 +57,64 @@ impl Workspace {
         timings: Option<&mut RuleTimings>,
     ) -> Vec<(FileReport, Option<String>)> {
         let timed = timings.is_some();
-        let (mut first, mut spent) = par_map_timed(files, timed, |path, t| {
+        // The schema is inferred from a project's first files only (`data_schema::reads_file`):
+        // those go first; the rest wait for the schema and are linted in one pass, which keeps
+        // no facts for them.
+        let (early, late): (Numbered<'_>, Numbered<'_>) =
+            files.iter().enumerate().partition(|(_, path)| self.schema_reads(path));
+        let (mut first, mut spent) = par_map_timed(early, timed, |(at, path), t| {
             let mut stage = guarded(path, || self.first_stage(path, t));
             let observed = stage.observed.take().map(|(index, o)| (index, stage.path.clone(), o));
             let kept = match stage.staged {
                 Staged::Done(report) => Kept::Finished(report, stage.text),
                 Staged::Deferred(deferred) => Kept::Waiting { path: stage.path, text: stage.text, deferred },
             };
-            (kept, observed)
+            (at, kept, observed)
         });
-        self.build_schemas(first.iter_mut().filter_map(|(_, observed)| observed.take()));
-        let (done, second) = par_map_timed(first, timed, |(kept, _), t| match kept {
-            Kept::Finished(report, text) => (report, text),
-            Kept::Waiting { path, text, deferred } => {
-                let report = guarded_report(&path, || {
-                    self.complete_deferred(&path, text.as_deref().unwrap_or_default(), deferred, t)
-                });
-                (report, text)
-            }
+        self.build_schemas(first.iter_mut().filter_map(|(_, _, observed)| observed.take()));
+        let work: Vec<(usize, Work<'_>)> = first
+            .into_iter()
+            .map(|(at, kept, _)| (at, Work::Kept(kept)))
+            .chain(late.into_iter().map(|(at, path)| (at, Work::Late(path))))
+            .collect();
+        let (mut done, second) = par_map_timed(work, timed, |(at, work), t| {
+            let finished = match work {
+                Work::Kept(Kept::Finished(report, text)) => (report, text),
+                Work::Kept(Kept::Waiting { path, text, deferred }) => {
+                    let report = guarded_report(&path, || {
+                        self.complete_deferred(&path, text.as_deref().unwrap_or_default(), deferred, t)
+                    });
+                    (report, text)
+                }
+                Work::Late(path) => {
+                    // The schema is built now: nothing is deferred.
+                    let stage = guarded(path, || self.first_stage(path, t));
+                    match stage.staged {
+                        Staged::Done(report) => (report, stage.text),
+                        Staged::Deferred(deferred) => {
+                            let text = stage.text.as_deref().unwrap_or_default();
+                            (self.complete_deferred(path, text, deferred, None), stage.text)
+                        }
+                    }
+                }
+            };
+            (at, finished)
         });
         if let (Some(total), Some(first), Some(second)) = (timings, spent.as_mut(), second) {
             first.merge(&second);
             total.merge(first);
         }
-        done
+        done.sort_unstable_by_key(|(at, _)| *at);
+        done.into_iter().map(|(_, finished)| finished).collect()
+    }
+
+    /// Whether the data schema of `path`'s project is still to be built and reads `path`.
+    fn schema_reads(&self, path: &Path) -> bool {
+        if !Self::is_source(path) {
+            return true;
+        }
+        let index = self.index_for(path);
+        !index.data_schema_ready() && crate::project_index::data_schema::reads_file(&index, path)
     }
 
     fn first_stage(&self, path: &Path, timings: Option<&mut RuleTimings>) -> FirstStage {

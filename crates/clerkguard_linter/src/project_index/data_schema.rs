@@ -307,6 +307,13 @@ fn may_query(text: &str) -> bool {
         && (text.contains("@clerk/") || names_a_tenant_or_owner_column(text))
 }
 
+/// Whether inference reads `path` (it reads the project's first `MAX_SCANNED_FILES` files). The
+/// answer only saves work: a file the lint did not observe is scanned by [`build_with`] itself.
+pub fn reads_file(index: &ProjectIndex, path: &Path) -> bool {
+    let scanned = &index.files[..index.files.len().min(MAX_SCANNED_FILES)];
+    scanned.len() < MAX_SCANNED_FILES || scanned.binary_search_by(|f| f.as_path().cmp(path)).is_ok()
+}
+
 /// What a parsed file teaches the schema (often nothing). The lint calls this on its own
 /// parse, so a check reads each file's syntax once.
 pub fn observe(text: &str, module: &Module, sem: &FileSemantics) -> FileObservation {
