@@ -60,8 +60,9 @@ impl Workspace {
         // The schema is inferred from a project's first files only (`data_schema::reads_file`):
         // those go first; the rest wait for the schema and are linted in one pass, which keeps
         // no facts for them.
+        let mut last_dir: Option<(&Path, Arc<ProjectIndex>)> = None;
         let (early, late): (Numbered<'_>, Numbered<'_>) =
-            files.iter().enumerate().partition(|(_, path)| self.schema_reads(path));
+            files.iter().enumerate().partition(|(_, path)| self.schema_reads(path, &mut last_dir));
         let (mut first, mut spent) = par_map_timed(early, timed, |(at, path), t| {
             let mut stage = guarded(path, || self.first_stage(path, t));
             let observed = stage.observed.take().map(|(index, o)| (index, stage.path.clone(), o));
@@ -109,11 +110,21 @@ impl Workspace {
     }
 
     /// Whether the data schema of `path`'s project is still to be built and reads `path`.
-    fn schema_reads(&self, path: &Path) -> bool {
+    /// `last_dir` remembers the project of the previous file's directory (files of one
+    /// directory belong to one project, and a sorted list keeps them together).
+    fn schema_reads<'p>(&self, path: &'p Path, last_dir: &mut Option<(&'p Path, Arc<ProjectIndex>)>) -> bool {
         if !Self::is_source(path) {
             return true;
         }
-        let index = self.index_for(path);
+        let dir = path.parent().unwrap_or(path);
+        let index = match last_dir {
+            Some((known, index)) if *known == dir => index.clone(),
+            _ => {
+                let index = self.index_for(path);
+                *last_dir = Some((dir, index.clone()));
+                index
+            }
+        };
         !index.data_schema_ready() && crate::project_index::data_schema::reads_file(&index, path)
     }
 
