@@ -310,8 +310,9 @@ fn may_query(text: &str) -> bool {
 /// Whether inference reads `path` (it reads the project's first `MAX_SCANNED_FILES` files). The
 /// answer only saves work: a file the lint did not observe is scanned by [`build_with`] itself.
 pub fn reads_file(index: &ProjectIndex, path: &Path) -> bool {
-    let scanned = &index.files[..index.files.len().min(MAX_SCANNED_FILES)];
-    scanned.len() < MAX_SCANNED_FILES || scanned.binary_search_by(|f| f.as_path().cmp(path)).is_ok()
+    // The project's files are sorted (the workspace scan sorts them): the files read are those
+    // up to the last one read.
+    index.files.get(MAX_SCANNED_FILES - 1).is_none_or(|last| path <= last.as_path())
 }
 
 /// What a parsed file teaches the schema (often nothing). The lint calls this on its own
