@@ -33,6 +33,20 @@ pub fn is_clerk_server_module(source: &str) -> bool {
     )
 }
 
+/// Every name [`clerk_fn_by_name`] knows.
+const CLERK_FN_NAMES: [&str; 10] = [
+    "auth",
+    "getAuth",
+    "currentUser",
+    "clerkClient",
+    "createClerkClient",
+    "clerkMiddleware",
+    "authMiddleware",
+    "createRouteMatcher",
+    "redirectToSignIn",
+    "verifyWebhook",
+];
+
 fn clerk_fn_by_name(name: &str, source: &str) -> Option<ClerkFn> {
     if source == "@clerk/nextjs/webhooks" || source == "@clerk/backend/webhooks" {
         return (name == "verifyWebhook").then_some(ClerkFn::VerifyWebhook);
@@ -85,6 +99,22 @@ impl FileSemantics {
                 (binding.imported == ImportedName::Namespace).then(|| clerk_fn_by_name(&prop, &binding.source))?
             }
         }
+    }
+
+    /// Whether an expression of the file may refer to `f`: an import that names it, a
+    /// namespace import of a module that exports it, or (for `auth`) a `clerkMiddleware`
+    /// handler's parameter. Rules that look for calls of `f` skip files where none can.
+    pub fn may_refer_to(&self, f: ClerkFn) -> bool {
+        if f == ClerkFn::Auth && !self.middleware_auth_params.is_empty() {
+            return true;
+        }
+        self.imports.values().any(|binding| match &binding.imported {
+            ImportedName::Named(name) => clerk_fn_by_name(name, &binding.source) == Some(f),
+            ImportedName::Namespace => {
+                CLERK_FN_NAMES.iter().any(|name| clerk_fn_by_name(name, &binding.source) == Some(f))
+            }
+            ImportedName::Default => false,
+        })
     }
 
     /// The Clerk function a call calls, if any.

@@ -57,7 +57,10 @@ impl Rule for AuthNotAwaited {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.project.clerk_major() < 6 || !ctx.semantics.imports_clerk() {
+        // Every finding starts at an `auth` or `clerkClient` reference.
+        let sem = ctx.semantics;
+        if ctx.project.clerk_major() < 6 || !(sem.may_refer_to(ClerkFn::Auth) || sem.may_refer_to(ClerkFn::ClerkClient))
+        {
             return;
         }
         let mut visitor = Finder { ctx, scope: AsyncScope::default(), pending: HashMap::new(), found: Vec::new() };

@@ -62,7 +62,8 @@ impl Rule for ProtectNotAwaited {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.project.clerk_major() < 6 || !ctx.semantics.imports_clerk() {
+        // Every finding is an `auth.protect` call.
+        if ctx.project.clerk_major() < 6 || !ctx.semantics.may_refer_to(crate::analysis::clerk_api::ClerkFn::Auth) {
             return;
         }
         let mut visitor = Finder { ctx, scope: AsyncScope::default(), found: Vec::new() };
