@@ -8,6 +8,10 @@ use super::ast_util::peel;
 use super::clerk_api::ClerkFn;
 
 pub fn collect(module: &Module, sem: &FileSemantics) -> Vec<String> {
+    // Only a call of an imported `clerkMiddleware` counts: a file without one is not walked.
+    if !sem.may_refer_to(ClerkFn::ClerkMiddleware) {
+        return Vec::new();
+    }
     let mut finder = Finder { sem, names: Vec::new() };
     module.visit_with(&mut finder);
     finder.names.sort();
