@@ -90,6 +90,7 @@ impl ModuleSummaryCache {
             from: from.to_path_buf(),
             visiting: Rc::default(),
             answered: RefCell::default(),
+            resolver: std::cell::OnceCell::new(),
         }
     }
 
@@ -104,6 +105,10 @@ impl ModuleSummaryCache {
     }
 
     fn record_dependency(&self, module: &Path, user: &Path) {
+        // Mostly known already (every lint of `user` asks again): a shared lock, no copies.
+        if read(&self.dependents).get(module).is_some_and(|users| users.contains(user)) {
+            return;
+        }
         let mut dependents = write(&self.dependents);
         let users = dependents.entry(module.to_path_buf()).or_default();
         if !users.contains(user) {
@@ -121,19 +126,21 @@ pub struct CachedLookup<'a> {
     from: PathBuf,
     /// Modules being analysed on this thread right now (cycle guard).
     visiting: Rc<RefCell<HashSet<PathBuf>>>,
-    /// Answers given during this lookup's life (one lint): a file calls the same imported
-    /// helper many times, and each question otherwise resolves and hashes paths again.
-    answered: RefCell<HashMap<(String, String), Option<FunctionSummary>>>,
+    /// Answers given during this lookup's life (one lint), by specifier and export name: a
+    /// file calls the same imported helper many times, and each question otherwise resolves and
+    /// hashes paths again.
+    answered: RefCell<HashMap<String, HashMap<String, Option<FunctionSummary>>>>,
+    /// The resolver of `from`'s project, looked up on the first question.
+    resolver: std::cell::OnceCell<Arc<Resolver>>,
 }
 
 impl SummaryLookup for CachedLookup<'_> {
     fn imported(&self, specifier: &str, export_name: &str) -> Option<FunctionSummary> {
-        let key = (specifier.to_string(), export_name.to_string());
-        if let Some(known) = self.answered.borrow().get(&key) {
+        if let Some(known) = self.answered.borrow().get(specifier).and_then(|names| names.get(export_name)) {
             return *known;
         }
         let answer = self.imported_depth(specifier, export_name, 0);
-        self.answered.borrow_mut().insert(key, answer);
+        self.answered.borrow_mut().entry(specifier.to_string()).or_default().insert(export_name.to_string(), answer);
         answer
     }
 }
@@ -143,7 +150,7 @@ impl CachedLookup<'_> {
         if depth > 16 {
             return None; // pathological re-export chains
         }
-        let resolver = self.cache.resolver_for(self.workspace, &self.from);
+        let resolver = self.resolver.get_or_init(|| self.cache.resolver_for(self.workspace, &self.from));
         let Resolution::File(path) = resolver.resolve(&self.from, specifier) else { return None };
         self.cache.record_dependency(&path, &self.from);
         let module = self.module(&path)?;
@@ -156,6 +163,7 @@ impl CachedLookup<'_> {
             from: path.clone(),
             visiting: self.visiting.clone(),
             answered: RefCell::default(),
+            resolver: std::cell::OnceCell::new(),
         };
         if let Some((spec, name)) = module.named_reexports.get(export_name) {
             return nested.imported_depth(spec, name, depth + 1);
@@ -197,6 +205,7 @@ impl CachedLookup<'_> {
             from: path.to_path_buf(),
             visiting: self.visiting.clone(),
             answered: RefCell::default(),
+            resolver: std::cell::OnceCell::new(),
         };
         let guards = self.workspace.project_for(path).config.guards.clone();
         let analyzer = Analyzer { sem: &sem, summaries: &nested, locals: &locals, extra_guards: &guards };
