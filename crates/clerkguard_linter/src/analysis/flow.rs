@@ -12,7 +12,9 @@ use clerkguard_syntax::ast::{
 use clerkguard_syntax::visit::{Visit, VisitWith};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::ast_util::{as_member, chain_names, is_identity_name, member_prop_name, peel, prop_name, range_of};
+use super::ast_util::{
+    as_member, chain_names, chain_parts, is_identity_name, member_prop_name, peel, prop_name, range_of,
+};
 use super::clerk_api::ClerkFn;
 use super::conditions::{ConditionEnv, Polarity, test_polarity};
 use super::effects::{Effect, EffectKind, call_effect, tagged_template_effect};
@@ -231,6 +233,9 @@ impl<'a> Analyzer<'a> {
     }
 
     fn is_extra_guard(&self, callee: &Expr) -> bool {
+        if self.extra_guards.is_empty() {
+            return false; // (most projects configure none; naming the chain allocates)
+        }
         let names = chain_names(callee);
         names.last().is_some_and(|last| self.extra_guards.iter().any(|g| g == last))
     }
@@ -900,8 +905,9 @@ fn is_server_provided(name: &str) -> bool {
 
 /// Calls that verify the caller by signature or shared secret (webhooks, cron jobs).
 fn is_caller_verification(callee: &Expr) -> bool {
-    let names = chain_names(callee);
-    let Some(last) = names.last() else { return false };
+    // The last name of the chain (borrowed: this runs for every call of a route handler).
+    let parts = chain_parts(callee);
+    let Some((last, _)) = parts.last() else { return false };
     let last = last.trim_end_matches("()").to_ascii_lowercase();
     last.starts_with("verify")
         || last.contains("constructevent")
