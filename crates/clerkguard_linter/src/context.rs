@@ -7,6 +7,19 @@ use clerkguard_syntax::{LineIndex, TextRange, ast::Module};
 use crate::analysis::{FileSemantics, SummaryLookup};
 use crate::{Config, Diagnostic, RuleMeta};
 
+/// What linting one file reads besides its syntax: the file, its project, and the summaries of
+/// the modules it imports.
+#[derive(Clone, Copy)]
+pub struct FileInput<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub project: &'a ProjectInfo,
+    pub config: &'a Config,
+    pub summaries: &'a dyn SummaryLookup,
+    /// Project-wide facts: files, next.config, route table.
+    pub index: &'a crate::ProjectIndex,
+}
+
 /// Everything a rule may look at for one file.
 pub struct FileContext<'a> {
     pub path: &'a Path,
@@ -49,18 +62,13 @@ pub enum MiddlewareProtection {
 
 impl<'a> FileContext<'a> {
     /// A context for one parsed file. Entry points and the style are computed on first use.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        path: &'a Path,
-        text: &'a str,
+        input: FileInput<'a>,
         line_index: &'a LineIndex,
         module: &'a Module,
-        project: &'a ProjectInfo,
-        config: &'a Config,
         semantics: &'a FileSemantics,
-        summaries: &'a dyn SummaryLookup,
-        index: &'a crate::ProjectIndex,
     ) -> Self {
+        let FileInput { path, text, project, config, summaries, index } = input;
         Self {
             path,
             text,
@@ -86,20 +94,14 @@ impl<'a> FileContext<'a> {
     /// same text kept: its analysed entries and tenancy facts. `empty` stands in for the
     /// module; anything that asks for syntax gets nothing and marks the context
     /// ([`Self::syntax_needed`]), so the caller knows to parse again.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn hollow(
-        path: &'a Path,
-        text: &'a str,
+        input: FileInput<'a>,
         line_index: &'a LineIndex,
         empty: &'a Module,
-        project: &'a ProjectInfo,
-        config: &'a Config,
         semantics: &'a FileSemantics,
-        summaries: &'a dyn SummaryLookup,
-        index: &'a crate::ProjectIndex,
         kept: crate::lint::KeptFacts,
     ) -> Self {
-        let mut ctx = Self::new(path, text, line_index, empty, project, config, semantics, summaries, index);
+        let mut ctx = Self::new(input, line_index, empty, semantics);
         ctx.hollow = true;
         if let Some(entries) = kept.entries {
             ctx.entries = OnceCell::from(entries);

@@ -20,7 +20,7 @@ mod suppression;
 mod workspace;
 
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleLevel, strip_jsonc};
-pub use context::{FileContext, MiddlewareProtection};
+pub use context::{FileContext, FileInput, MiddlewareProtection};
 pub use diagnostic::{Diagnostic, RelatedInfo, Severity};
 pub use fix::{Applicability, ApplyError, Edit, Fix, apply_edits, apply_fixes, select_fixes};
 pub use lint::{FileReport, PhaseTime, RuleTimings, SkipReason, lint_source, lint_source_with_timings};

@@ -16,7 +16,9 @@ use crate::analysis::{FileSemantics, SummaryLookup};
 use crate::project_index::data_schema::{self, FileObservation};
 use crate::rules::meta::PARSE_ERROR;
 use crate::suppression::Suppressions;
-use crate::{Config, Diagnostic, FileContext, ProjectFileContext, ProjectFileKind, ProjectIndex, RuleLevel, registry};
+use crate::{
+    Config, Diagnostic, FileContext, FileInput, ProjectFileContext, ProjectFileKind, ProjectIndex, RuleLevel, registry,
+};
 
 /// Why a file got no analysis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -121,7 +123,7 @@ pub fn lint_source(
     summaries: &dyn SummaryLookup,
     index: &ProjectIndex,
 ) -> FileReport {
-    lint_source_timed(path, text, project, config, summaries, index, None)
+    lint_source_timed(FileInput { path, text, project, config, summaries, index }, None)
 }
 
 /// [`lint_source`], adding the time of each phase and rule to `timings`.
@@ -134,22 +136,14 @@ pub fn lint_source_with_timings(
     index: &ProjectIndex,
     timings: &mut RuleTimings,
 ) -> FileReport {
-    lint_source_timed(path, text, project, config, summaries, index, Some(timings))
+    lint_source_timed(FileInput { path, text, project, config, summaries, index }, Some(timings))
 }
 
-pub(crate) fn lint_source_timed(
-    path: &Path,
-    text: &str,
-    project: &ProjectInfo,
-    config: &Config,
-    summaries: &dyn SummaryLookup,
-    index: &ProjectIndex,
-    timings: Option<&mut RuleTimings>,
-) -> FileReport {
-    match lint_source_staged(path, text, project, config, summaries, index, false, timings).0 {
+pub(crate) fn lint_source_timed(input: FileInput<'_>, timings: Option<&mut RuleTimings>) -> FileReport {
+    match lint_source_staged(input, false, timings).0 {
         Staged::Done(report) => report,
         // Not reached: without deferral every rule runs in the first stage.
-        Staged::Deferred(deferred) => deferred.finish(text, config, Vec::new()),
+        Staged::Deferred(deferred) => deferred.finish(input.text, input.config, Vec::new()),
     }
 }
 
@@ -202,17 +196,12 @@ pub(crate) struct Deferred {
 /// file they may report on comes back [`Staged::Deferred`] (finish it with
 /// [`Deferred::complete`] once the schema is built), and what the file teaches the schema comes
 /// back too, from the same parse (`Some` whenever the file was parsed for it).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn lint_source_staged(
-    path: &Path,
-    text: &str,
-    project: &ProjectInfo,
-    config: &Config,
-    summaries: &dyn SummaryLookup,
-    index: &ProjectIndex,
+    input: FileInput<'_>,
     defer_schema_rules: bool,
     mut timings: Option<&mut RuleTimings>,
 ) -> (Staged, Option<FileObservation>) {
+    let FileInput { path, text, project, config, index, .. } = input;
     let mut report = FileReport { path: path.to_path_buf(), ..Default::default() };
     if let Some(kind) = ProjectFileKind::from_path(path) {
         let ctx = ProjectFileContext { path, text, line_index: &LineIndex::new(text), project, config, index, kind };
@@ -250,7 +239,7 @@ pub(crate) fn lint_source_staged(
         return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), observed);
     };
     let semantics = timed(&mut timings, "(semantics)", || FileSemantics::build(module, text));
-    let mut ctx = FileContext::new(path, text, &line_index, module, project, config, &semantics, summaries, index);
+    let mut ctx = FileContext::new(input, &line_index, module, &semantics);
     if timings.is_some() {
         // A panic here is left to the first rule that asks for the entries (caught there).
         timed(&mut timings, "(entry points)", || catch_unwind(AssertUnwindSafe(|| ctx.entries().len())).ok());
@@ -281,61 +270,29 @@ impl Deferred {
     /// Runs the rules that read the data schema (now built) and finishes the report. They run
     /// on the kept facts without a syntax tree; when one needs syntax (a fix that inserts code
     /// where the facts do not say), the file is parsed again and they run on the real tree.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn complete(
-        mut self,
-        path: &Path,
-        text: &str,
-        project: &ProjectInfo,
-        config: &Config,
-        summaries: &dyn SummaryLookup,
-        index: &ProjectIndex,
-        mut timings: Option<&mut RuleTimings>,
-    ) -> FileReport {
+    pub(crate) fn complete(mut self, input: FileInput<'_>, mut timings: Option<&mut RuleTimings>) -> FileReport {
         let empty = Module { span: Default::default(), body: Vec::new(), shebang: None };
         let facts = std::mem::take(&mut self.facts);
-        let ctx = FileContext::hollow(
-            path,
-            text,
-            &self.line_index,
-            &empty,
-            project,
-            config,
-            &self.semantics,
-            summaries,
-            index,
-            facts,
-        );
+        let ctx = FileContext::hollow(input, &self.line_index, &empty, &self.semantics, facts);
         let mut hollow_report = FileReport::default();
-        let found = run_rules(config, RuleSet::SchemaOnly, &mut timings, &mut hollow_report, |rule, found| {
+        let found = run_rules(input.config, RuleSet::SchemaOnly, &mut timings, &mut hollow_report, |rule, found| {
             rule.check_file(&ctx, found)
         });
         let found = if ctx.syntax_needed() || !hollow_report.panicked_rules.is_empty() {
             drop(ctx);
-            self.rerun_with_syntax(path, text, project, config, summaries, index, timings)
+            self.rerun_with_syntax(input, timings)
         } else {
             found
         };
-        self.finish(text, config, found)
+        self.finish(input.text, input.config, found)
     }
 
     /// The schema rules on a fresh parse of the file.
-    #[allow(clippy::too_many_arguments)]
-    fn rerun_with_syntax(
-        &mut self,
-        path: &Path,
-        text: &str,
-        project: &ProjectInfo,
-        config: &Config,
-        summaries: &dyn SummaryLookup,
-        index: &ProjectIndex,
-        mut timings: Option<&mut RuleTimings>,
-    ) -> Vec<Diagnostic> {
-        let parsed = timed(&mut timings, "(parse)", || parse_source(text, self.kind));
+    fn rerun_with_syntax(&mut self, input: FileInput<'_>, mut timings: Option<&mut RuleTimings>) -> Vec<Diagnostic> {
+        let parsed = timed(&mut timings, "(parse)", || parse_source(input.text, self.kind));
         let Some(module) = &parsed.module else { return Vec::new() };
-        let ctx =
-            FileContext::new(path, text, &self.line_index, module, project, config, &self.semantics, summaries, index);
-        run_rules(config, RuleSet::SchemaOnly, &mut timings, &mut self.report, |rule, found| {
+        let ctx = FileContext::new(input, &self.line_index, module, &self.semantics);
+        run_rules(input.config, RuleSet::SchemaOnly, &mut timings, &mut self.report, |rule, found| {
             rule.check_file(&ctx, found)
         })
     }

@@ -18,7 +18,7 @@ use crate::lint::{Deferred, FileReport, RuleTimings, SkipReason, Staged, lint_so
 use crate::project_index::data_schema::FileObservation;
 use crate::project_index::{ChangeImpact, ProjectIndex};
 use crate::rules::meta::CONFIG_ERROR;
-use crate::{Diagnostic, ProjectFileKind, RuleLevel};
+use crate::{Diagnostic, FileInput, ProjectFileKind, RuleLevel};
 
 pub use crate::sources::MAX_FILE_BYTES;
 use crate::sources::Sources;
@@ -30,6 +30,19 @@ pub struct ProjectState {
     pub config: Config,
     /// A broken `clerkguard.json`, reported on every lint of the project and otherwise ignored.
     pub config_error: Option<String>,
+}
+
+impl ProjectState {
+    /// The input for linting `text` as `path` of this project.
+    pub fn file_input<'a>(
+        &'a self,
+        path: &'a Path,
+        text: &'a str,
+        summaries: &'a dyn crate::analysis::SummaryLookup,
+        index: &'a ProjectIndex,
+    ) -> FileInput<'a> {
+        FileInput { path, text, project: &self.info, config: &self.config, summaries, index }
+    }
 }
 
 /// A file's text as read from disk, or the reason it was not analysed.
@@ -387,8 +400,8 @@ impl Workspace {
             t.add("(project lookup)", started.elapsed());
         }
         let defer = defer_schema_rules && !index.data_schema_ready();
-        let (staged, observed) =
-            lint_source_staged(path, text, &project.info, &project.config, &lookup, &index, defer, timings);
+        let input = project.file_input(path, text, &lookup, &index);
+        let (staged, observed) = lint_source_staged(input, defer, timings);
         let staged = match staged {
             Staged::Done(report) => Staged::Done(with_config_error(report, &project)),
             deferred => deferred,
@@ -407,7 +420,8 @@ impl Workspace {
         let project = self.project_for(path);
         let lookup = self.summaries.lookup(self, path);
         let index = self.index_of(&project);
-        let report = deferred.complete(path, text, &project.info, &project.config, &lookup, &index, timings);
+        let input = project.file_input(path, text, &lookup, &index);
+        let report = deferred.complete(input, timings);
         with_config_error(report, &project)
     }
 }

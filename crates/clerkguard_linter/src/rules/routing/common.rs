@@ -8,10 +8,10 @@ use clerkguard_project::middleware::{MatcherConfig, MiddlewareModel, RouteList};
 use clerkguard_syntax::{LineIndex, SourceKind, TextRange, parse_source};
 use semver::Version;
 
-use crate::analysis::{FileSemantics, ImportedName, SummaryLookup, clerk_api::is_clerk_server_module};
+use crate::analysis::{FileSemantics, ImportedName, clerk_api::is_clerk_server_module};
 use crate::project_index::routing::RoutingModel;
 use crate::rules::entry_points::AnalyzedEntry;
-use crate::{Config, Edit, FileContext, ProjectIndex, Workspace};
+use crate::{Edit, FileContext, FileInput, Workspace};
 
 /// The first import of a Clerk helper that needs the middleware at runtime (`auth`,
 /// `currentUser`, `getAuth`): they throw when `clerkMiddleware` did not run for the request.
@@ -209,22 +209,14 @@ pub fn next_is_bypassable(project: &ProjectInfo) -> bool {
     project.next.as_ref().and_then(|n| n.effective()).is_some_and(|v| cve_2025_29927_fix(&v).is_some())
 }
 
-/// Runs `f` on a file context for `path` (its text from `text`), outside the lint driver.
-pub fn with_file_context<R>(
-    path: &Path,
-    text: &str,
-    project: &ProjectInfo,
-    config: &Config,
-    summaries: &dyn SummaryLookup,
-    index: &ProjectIndex,
-    f: impl FnOnce(&FileContext<'_>) -> R,
-) -> Option<R> {
-    let kind = SourceKind::from_path(path)?;
-    let parsed = parse_source(text, kind);
+/// Runs `f` on a file context for `input`'s file, outside the lint driver.
+pub fn with_file_context<R>(input: FileInput<'_>, f: impl FnOnce(&FileContext<'_>) -> R) -> Option<R> {
+    let kind = SourceKind::from_path(input.path)?;
+    let parsed = parse_source(input.text, kind);
     let module = parsed.module.as_ref()?;
-    let semantics = FileSemantics::build(module, text);
-    let line_index = LineIndex::new(text);
-    let ctx = FileContext::new(path, text, &line_index, module, project, config, &semantics, summaries, index);
+    let semantics = FileSemantics::build(module, input.text);
+    let line_index = LineIndex::new(input.text);
+    let ctx = FileContext::new(input, &line_index, module, &semantics);
     Some(f(&ctx))
 }
 
@@ -237,7 +229,7 @@ pub fn route_guards_itself(workspace: &Workspace, path: &Path) -> Option<bool> {
     let index = workspace.index_for(path);
     let cache = crate::analysis::ModuleSummaryCache::default();
     let lookup = cache.lookup(workspace, path);
-    with_file_context(path, &text, &project.info, &project.config, &lookup, &index, |ctx| {
+    with_file_context(project.file_input(path, &text, &lookup, &index), |ctx| {
         let entries = ctx.entries();
         (!entries.is_empty()).then(|| entries.iter().all(entry_guards))
     })

@@ -2,7 +2,8 @@ use super::common::{cve_2025_29927_fix, relies_on_middleware_alone, with_file_co
 use crate::analysis::NoSummaries;
 use crate::project_index::routing::RouteStatus;
 use crate::{
-    Diagnostic, Edit, Fix, ProjectFileContext, ProjectFileKind, RelatedInfo, Rule, RuleMeta, TextRange, declare_rule,
+    Diagnostic, Edit, FileInput, Fix, ProjectFileContext, ProjectFileKind, RelatedInfo, Rule, RuleMeta, TextRange,
+    declare_rule,
 };
 
 /// Routes listed as related information, at most.
@@ -80,10 +81,15 @@ impl Rule for MiddlewareBypassCve202529927 {
             .filter(|r| r.status == RouteStatus::Protected)
             .filter(|r| {
                 ctx.index.read(&r.route.file).is_some_and(|text| {
-                    with_file_context(&r.route.file, &text, ctx.project, ctx.config, &NoSummaries, ctx.index, |fc| {
-                        relies_on_middleware_alone(fc.entries())
-                    })
-                    .unwrap_or(false)
+                    let input = FileInput {
+                        path: &r.route.file,
+                        text: &text,
+                        project: ctx.project,
+                        config: ctx.config,
+                        summaries: &NoSummaries,
+                        index: ctx.index,
+                    };
+                    with_file_context(input, |fc| relies_on_middleware_alone(fc.entries())).unwrap_or(false)
                 })
             })
             .collect();

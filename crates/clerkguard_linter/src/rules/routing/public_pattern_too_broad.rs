@@ -5,7 +5,7 @@ use super::common::{clerk_helper_import, is_public_by_design, with_file_context}
 use crate::analysis::NoSummaries;
 use crate::analysis::entry_points::EntryPointKind;
 use crate::project_index::routing::{RouteProtection, RouteStatus};
-use crate::{Diagnostic, FileContext, Rule, RuleMeta, declare_rule};
+use crate::{Diagnostic, FileContext, FileInput, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -127,7 +127,15 @@ fn unguarded_mutation(ctx: &FileContext<'_>, route: &RouteProtection) -> bool {
         return false;
     }
     let Some(text) = ctx.index.read(&route.route.file) else { return false };
-    with_file_context(&route.route.file, &text, ctx.project, ctx.config, &NoSummaries, ctx.index, |other| {
+    let input = FileInput {
+        path: &route.route.file,
+        text: &text,
+        project: ctx.project,
+        config: ctx.config,
+        summaries: &NoSummaries,
+        index: ctx.index,
+    };
+    with_file_context(input, |other| {
         // Files that use Clerk's helpers or import helpers of their own may check in ways a
         // single-file analysis misses: give them the benefit of the doubt.
         if clerk_helper_import(other.semantics).is_some() || other.text.contains("svix") {
