@@ -2,7 +2,7 @@
 //! signed-out callers, written for the installed Clerk version and the file's style.
 
 use crate::analysis::entry_points::EntryPointKind;
-use crate::fixer::ensure_import;
+use crate::fixer::{FileStyle, ensure_import};
 use crate::{Applicability, Edit, FileContext, Fix};
 
 use super::AnalyzedEntry;
@@ -74,35 +74,38 @@ pub fn insert_session_check(
     let mut edits = Vec::new();
     let lookup = if rejection == Rejection::PagesRes {
         let req = entry.params.first().filter(|p| !p.is_empty())?;
-        let (get_auth, import) = ensure_import(
-            ctx.module,
-            ctx.semantics,
-            ctx.text,
-            &style,
-            "getAuth",
-            "@clerk/nextjs/server",
-            &["@clerk/nextjs"],
-        );
+        let (get_auth, import) = clerk_server_import(ctx, &style, "getAuth");
         edits.extend(import);
         format!("const {pattern} = {get_auth}({req}){semi}")
     } else {
-        let (auth, import) = ensure_import(
-            ctx.module,
-            ctx.semantics,
-            ctx.text,
-            &style,
-            "auth",
-            "@clerk/nextjs/server",
-            &["@clerk/nextjs"],
-        );
-        edits.extend(import);
-        if ctx.project.clerk_major() >= 6 {
-            edits.extend(entry.make_async.clone());
-            format!("const {pattern} = await {auth}(){semi}")
-        } else {
-            format!("const {pattern} = {auth}(){semi}")
-        }
+        auth_lookup(ctx, entry, &pattern, &mut edits)
     };
     edits.push(Edit::insert(at, format!("{indent}{lookup}\n{indent}if (!{user_var}) {reject}\n")));
     Some(Fix::new(title, applicability, edits))
+}
+
+/// `const {pattern} = await auth();` (no `await` before Clerk v6), with the edits it needs pushed
+/// onto `edits`: the import of `auth`, then making the function `async`.
+pub(crate) fn auth_lookup(
+    ctx: &FileContext<'_>,
+    entry: &AnalyzedEntry,
+    pattern: &str,
+    edits: &mut Vec<Edit>,
+) -> String {
+    let style = ctx.style();
+    let semi = style.semi();
+    let (auth, import) = clerk_server_import(ctx, &style, "auth");
+    edits.extend(import);
+    if ctx.project.clerk_major() >= 6 {
+        edits.extend(entry.make_async.clone());
+        format!("const {pattern} = await {auth}(){semi}")
+    } else {
+        format!("const {pattern} = {auth}(){semi}")
+    }
+}
+
+/// `name` from `@clerk/nextjs/server` (or the file's existing import of it), with the edit that
+/// imports it when needed.
+fn clerk_server_import(ctx: &FileContext<'_>, style: &FileStyle, name: &str) -> (String, Option<Edit>) {
+    ensure_import(ctx.syntax(), ctx.semantics, ctx.text, style, name, "@clerk/nextjs/server", &["@clerk/nextjs"])
 }

@@ -10,6 +10,8 @@ mod protect_not_awaited;
 mod route_handler_missing_auth;
 mod server_action_missing_auth;
 
+pub(crate) use guard_fix::auth_lookup;
+
 use std::cell::OnceCell;
 
 use rustc_hash::FxHashSet as HashSet;

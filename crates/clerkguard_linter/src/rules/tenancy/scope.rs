@@ -7,6 +7,7 @@ use crate::analysis::flow::AuthSource;
 use crate::analysis::queries::{FilterEdit, Library, Operation, Query, ValueSource};
 use crate::fixer::{ensure_import, indent_at, line_end_after};
 use crate::project_index::data_schema::{Model, ModelKind};
+use crate::rules::entry_points::auth_lookup;
 use crate::{Edit, FileContext};
 
 use super::facts::EntryData;
@@ -118,8 +119,6 @@ pub fn session_value(ctx: &FileContext<'_>, data: &EntryData<'_>, field: Session
         SessionField::UserId => "userId",
     };
     let entry = data.entry;
-    let style = ctx.style();
-    let semi = style.semi();
     let decl = entry.facts.auth_decls.iter().find(|d| matches!(d.source, AuthSource::Auth | AuthSource::GetAuth));
     if field == SessionField::UserId {
         // Only reuse what is there: a user id fix never adds an unchecked session lookup.
@@ -164,22 +163,7 @@ pub fn session_value(ctx: &FileContext<'_>, data: &EntryData<'_>, field: Session
         return None;
     }
     let mut edits = Vec::new();
-    let (auth, import) = ensure_import(
-        ctx.syntax(),
-        ctx.semantics,
-        ctx.text,
-        &style,
-        "auth",
-        "@clerk/nextjs/server",
-        &["@clerk/nextjs"],
-    );
-    edits.extend(import);
-    let lookup = if ctx.project.clerk_major() >= 6 {
-        edits.extend(entry.make_async.clone());
-        format!("const {{ {name} }} = await {auth}(){semi}")
-    } else {
-        format!("const {{ {name} }} = {auth}(){semi}")
-    };
+    let lookup = auth_lookup(ctx, entry, &format!("{{ {name} }}"), &mut edits);
     edits.push(Edit::insert(at, format!("{indent}{lookup}\n{indent}if (!{name}) {reject}\n")));
     Some(SessionValue { expr: name.to_string(), edits })
 }
