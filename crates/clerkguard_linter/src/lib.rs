@@ -11,6 +11,7 @@ pub mod docs;
 mod fix;
 pub mod fixer;
 mod lint;
+mod locks;
 pub mod project_index;
 mod registry;
 mod rule;

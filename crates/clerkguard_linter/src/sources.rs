@@ -13,6 +13,7 @@ use std::sync::{Arc, RwLock};
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::lint::SkipReason;
+use crate::locks::{read, write};
 
 /// Files larger than this are skipped with a note (generated bundles, data dumps).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -108,14 +109,6 @@ pub fn read_source_file(path: &Path) -> Result<Arc<str>, SkipReason> {
         return Err(SkipReason::Binary);
     }
     String::from_utf8(bytes).map(Arc::from).map_err(|_| SkipReason::InvalidUtf8)
-}
-
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

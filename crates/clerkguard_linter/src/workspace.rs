@@ -15,6 +15,7 @@ use rustc_hash::FxHashMap;
 use crate::analysis::ModuleSummaryCache;
 use crate::config::{CONFIG_FILE_NAME, Config};
 use crate::lint::{Deferred, FileReport, RuleTimings, SkipReason, Staged, lint_source_staged};
+use crate::locks::{read, write};
 use crate::project_index::data_schema::FileObservation;
 use crate::project_index::{ChangeImpact, ProjectIndex};
 use crate::rules::meta::CONFIG_ERROR;
@@ -440,12 +441,4 @@ fn with_config_error(mut report: FileReport, project: &ProjectState) -> FileRepo
         );
     }
     report
-}
-
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -17,6 +17,7 @@ use super::flow::Analyzer;
 use super::locals::LocalFunctions;
 use super::{FileSemantics, FunctionSummary, SummaryLookup};
 use crate::Workspace;
+use crate::locks::{read, write};
 
 /// What one module offers its importers.
 #[derive(Debug, Default)]
@@ -286,12 +287,4 @@ fn is_exported(module: &clerkguard_syntax::ast::Module, name: &str) -> bool {
         },
         _ => false,
     })
-}
-
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -25,6 +25,7 @@ use clerkguard_syntax::{Directive, SourceKind, TextRange, module_directives, par
 use rayon::prelude::*;
 
 use super::ProjectIndex;
+use crate::locks::{read, write};
 
 /// One import of a module (static, re-export, dynamic `import()` or `require`).
 #[derive(Clone, Debug)]
@@ -369,14 +370,6 @@ fn skip_trivia(mut rest: &str) -> &str {
             return trimmed;
         }
     }
-}
-
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
