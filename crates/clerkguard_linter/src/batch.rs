@@ -105,6 +105,7 @@ impl Workspace {
             first.merge(&second);
             total.merge(first);
         }
+        self.drop_kept_parses();
         done.sort_unstable_by_key(|(at, _)| *at);
         done.into_iter().map(|(_, finished)| finished).collect()
     }

@@ -149,6 +149,11 @@ impl Config {
     }
 
     /// Whether `rel_path` (relative to the project root, `/`-separated) is ignored.
+    /// Whether any `ignore` glob is configured.
+    pub fn has_ignores(&self) -> bool {
+        self.ignore_set.is_some()
+    }
+
     pub fn is_ignored(&self, rel_path: &Path) -> bool {
         self.ignore_set.as_ref().is_some_and(|set| set.is_match(rel_path))
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clerkguard_project::ProjectInfo;
-use clerkguard_syntax::{LineIndex, SourceKind, parse_source};
+use clerkguard_syntax::{LineIndex, ParsedFile, SourceKind, parse_source};
 use serde::Serialize;
 
 use clerkguard_syntax::ast::Module;
@@ -140,7 +140,7 @@ pub fn lint_source_with_timings(
 }
 
 pub(crate) fn lint_source_timed(input: FileInput<'_>, timings: Option<&mut RuleTimings>) -> FileReport {
-    match lint_source_staged(input, false, timings).0 {
+    match lint_source_staged(input, false, None, timings).0 {
         Staged::Done(report) => report,
         // Not reached: without deferral every rule runs in the first stage.
         Staged::Deferred(deferred) => deferred.finish(input.text, input.config, Vec::new()),
@@ -195,10 +195,12 @@ pub(crate) struct Deferred {
 /// Lints `text`. With `defer_schema_rules`, the rules that read the data schema do not run: a
 /// file they may report on comes back [`Staged::Deferred`] (finish it with
 /// [`Deferred::complete`] once the schema is built), and what the file teaches the schema comes
-/// back too, from the same parse (`Some` whenever the file was parsed for it).
+/// back too, from the same parse (`Some` whenever the file was parsed for it). `parsed` is a
+/// parse of `text` made already (by the module graph), used instead of parsing again.
 pub(crate) fn lint_source_staged(
     input: FileInput<'_>,
     defer_schema_rules: bool,
+    parsed: Option<ParsedFile>,
     mut timings: Option<&mut RuleTimings>,
 ) -> (Staged, Option<FileObservation>) {
     let FileInput { path, text, project, config, index, .. } = input;
@@ -216,7 +218,10 @@ pub(crate) fn lint_source_staged(
         report.skipped = Some(SkipReason::NotSource);
         return (Staged::Done(report), None);
     };
-    let parsed = timed(&mut timings, "(parse)", || parse_source(text, kind));
+    let parsed = match parsed {
+        Some(parsed) => parsed,
+        None => timed(&mut timings, "(parse)", || parse_source(text, kind)),
+    };
     let line_index = timed(&mut timings, "(line index)", || LineIndex::new(text));
     let mut diagnostics = Vec::new();
     report.syntax_error = !parsed.errors.is_empty();

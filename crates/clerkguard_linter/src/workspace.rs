@@ -67,6 +67,10 @@ pub struct Workspace {
     /// looked up on disk once, not once per file below it and per call (it was a third of the
     /// time of a check). Cleared when a manifest or the file set changes.
     project_roots: RwLock<FxHashMap<PathBuf, Option<PathBuf>>>,
+    /// The project of the analysable files of a directory, keyed by the directory's exact bytes
+    /// (hashing a `Path` walks its components; a lint asks several times per file). Only
+    /// directories inside a project are kept. Cleared with `projects` and `project_roots`.
+    dir_projects: RwLock<FxHashMap<std::ffi::OsString, Arc<ProjectState>>>,
     /// Held while a project index is built, so concurrent lints build it once.
     index_build: Mutex<()>,
 }
@@ -83,6 +87,7 @@ impl Workspace {
             indexes: RwLock::default(),
             scanned: RwLock::default(),
             project_roots: RwLock::default(),
+            dir_projects: RwLock::default(),
             index_build: Mutex::default(),
         }
     }
@@ -94,13 +99,13 @@ impl Workspace {
     /// Rule levels that win over every project's `clerkguard.json` (editor settings, `--rule`).
     pub fn set_rule_overrides(&self, overrides: BTreeMap<String, RuleLevel>) {
         *write(&self.overrides) = overrides;
-        write(&self.projects).clear();
+        self.forget_projects();
     }
 
     /// An explicit configuration file to use instead of each project's `clerkguard.json`.
     pub fn set_config_path(&self, path: Option<PathBuf>) {
         *write(&self.config_path) = path;
-        write(&self.projects).clear();
+        self.forget_projects();
     }
 
     /// Whether clerkguard analyses files like this one (JavaScript/TypeScript sources, and the
@@ -142,7 +147,9 @@ impl Workspace {
     /// rules read (routing, module graph), each on the whole rayon pool, before a batch of lints.
     /// Left to the first lint that needs them, a model was built on that lint's thread while the
     /// other threads waited for it. The data schema is not built here: [`Self::lint_batch`]
-    /// gathers it from the lint's own parses.
+    /// gathers it from the lint's own parses. The module graph keeps the parses it makes (the
+    /// client closure) for the batch lint that follows, which then parses each file once; the
+    /// batch drops what it did not take.
     pub fn prepare(&self, files: &[PathBuf]) {
         let mut indexes: Vec<Arc<ProjectIndex>> = Vec::new();
         let mut last_dir = None;
@@ -158,7 +165,18 @@ impl Workspace {
             }
         }
         for index in indexes {
-            rayon::join(|| index.routing(), || index.module_graph());
+            rayon::join(|| index.routing(), || index.module_graph_keeping_parses());
+        }
+    }
+
+    /// Drops the module-graph parses [`Self::prepare`] kept that no lint took (files the batch
+    /// skipped).
+    pub(crate) fn drop_kept_parses(&self) {
+        let indexes: Vec<Arc<ProjectIndex>> = read(&self.indexes).values().cloned().collect();
+        for index in indexes {
+            if let Some(graph) = index.module_graph_if_built() {
+                graph.drop_kept_parses();
+            }
         }
     }
 
@@ -177,10 +195,25 @@ impl Workspace {
     pub fn source_files(&self) -> Vec<PathBuf> {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut files = Vec::new();
+        // The files of one directory are together in the walk's sorted output and belong to one
+        // project: its state is looked up once per directory, not per file.
+        let mut dir_project: Option<(PathBuf, Arc<ProjectState>)> = None;
         for root in &self.roots {
             let candidates = if root.is_file() { vec![root.clone()] } else { walk_source_files(root) };
             for path in candidates {
-                if Self::is_analyzable(&path) && !self.is_ignored(&path) && seen.insert(path.clone()) {
+                if !Self::is_analyzable(&path) {
+                    continue;
+                }
+                let parent = path.parent().unwrap_or(Path::new(""));
+                let project = match &dir_project {
+                    Some((dir, project)) if dir == parent => project.clone(),
+                    _ => {
+                        let project = self.project_for(&path);
+                        dir_project = Some((parent.to_path_buf(), project.clone()));
+                        project
+                    }
+                };
+                if !Self::ignored_by(&project, &path) && seen.insert(path.clone()) {
                     files.push(path);
                 }
             }
@@ -232,10 +265,36 @@ impl Workspace {
 
     /// The project (nearest package.json) a file belongs to, loaded once and cached.
     pub fn project_for(&self, path: &Path) -> Arc<ProjectState> {
-        let root = self
-            .project_root_of(path)
+        // An analysable file's project is its directory's (`project_root_of` starts there).
+        let dir = Self::is_analyzable(path).then(|| path.parent()).flatten();
+        if let Some(dir) = dir
+            && let Some(state) = read(&self.dir_projects).get(dir.as_os_str())
+        {
+            return state.clone();
+        }
+        let found_root = self.project_root_of(path);
+        let in_project = found_root.is_some();
+        let root = found_root
             .or_else(|| self.roots.iter().find(|r| path.starts_with(r)).cloned())
             .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+        let state = self.project_state(root);
+        // Outside any project the answer depends on the file (is it a root itself?): not kept.
+        if let Some(dir) = dir
+            && in_project
+        {
+            write(&self.dir_projects).insert(dir.as_os_str().to_owned(), state.clone());
+        }
+        state
+    }
+
+    /// Forgets every loaded project (configuration or rule overrides changed).
+    fn forget_projects(&self) {
+        write(&self.projects).clear();
+        write(&self.dir_projects).clear();
+    }
+
+    /// The loaded state of the project at `root` (loaded now if it was not yet).
+    fn project_state(&self, root: PathBuf) -> Arc<ProjectState> {
         if let Some(state) = read(&self.projects).get(&root) {
             return state.clone();
         }
@@ -255,9 +314,10 @@ impl Workspace {
         state
     }
 
-    fn is_ignored(&self, path: &Path) -> bool {
-        let project = self.project_for(path);
-        path.strip_prefix(&project.info.root).is_ok_and(|rel| project.config.is_ignored(rel))
+    /// Whether the project's `ignore` globs leave `path` out.
+    fn ignored_by(project: &ProjectState, path: &Path) -> bool {
+        project.config.has_ignores()
+            && path.strip_prefix(&project.info.root).is_ok_and(|rel| project.config.is_ignored(rel))
     }
 
     /// Sets (or with `None` clears) the unsaved text of an open buffer. Returns the files whose
@@ -287,6 +347,7 @@ impl Workspace {
         {
             let dir = path.parent().unwrap_or(path).to_path_buf();
             write(&self.project_roots).clear();
+            write(&self.dir_projects).clear();
             write(&self.projects).retain(|root, _| !root.starts_with(&dir) && !dir.starts_with(root));
             write(&self.indexes).retain(|root, _| !root.starts_with(&dir) && !dir.starts_with(root));
             *write(&self.scanned) = None;
@@ -307,6 +368,7 @@ impl Workspace {
                 write(&self.indexes).remove(&root);
                 *write(&self.scanned) = None;
                 write(&self.project_roots).clear();
+                write(&self.dir_projects).clear();
                 let fresh = self.index_for(path);
                 affected.extend(fresh.files.iter().filter(|f| f.as_path() != path).cloned());
             }
@@ -382,7 +444,7 @@ impl Workspace {
     ) -> (Staged, Option<(Arc<ProjectIndex>, FileObservation)>) {
         let started = timings.is_some().then(Instant::now);
         let project = self.project_for(path);
-        if path.strip_prefix(&project.info.root).is_ok_and(|rel| project.config.is_ignored(rel)) {
+        if Self::ignored_by(&project, path) {
             let report =
                 FileReport { path: path.to_path_buf(), skipped: Some(SkipReason::Ignored), ..Default::default() };
             return (Staged::Done(report), None);
@@ -402,7 +464,8 @@ impl Workspace {
         }
         let defer = defer_schema_rules && !index.data_schema_ready();
         let input = project.file_input(path, text, &lookup, &index);
-        let (staged, observed) = lint_source_staged(input, defer, timings);
+        let parsed = index.module_graph_if_built().and_then(|graph| graph.take_parse(path, text));
+        let (staged, observed) = lint_source_staged(input, defer, parsed, timings);
         let staged = match staged {
             Staged::Done(report) => Staged::Done(with_config_error(report, &project)),
             deferred => deferred,

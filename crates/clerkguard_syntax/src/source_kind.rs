@@ -20,7 +20,12 @@ impl SourceKind {
         if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
             return None;
         }
-        match path.extension()?.to_str()? {
+        // The extension from the name at hand (`Path::extension` would split the path again).
+        let (stem, extension) = name.rsplit_once('.')?;
+        if stem.is_empty() {
+            return None; // `.ts` is a hidden file without an extension
+        }
+        match extension {
             "ts" | "mts" | "cts" => Some(Self::TypeScript),
             "tsx" => Some(Self::Tsx),
             // Next.js compiles JSX in `.js` files, so every JavaScript flavour gets JSX.

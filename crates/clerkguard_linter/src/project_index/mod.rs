@@ -98,6 +98,17 @@ impl ProjectIndex {
         self.module_graph.get_or_init(|| module_graph::build(self))
     }
 
+    /// [`Self::module_graph`], built (if it was not yet) keeping the parses it makes for a
+    /// batch lint to take ([`module_graph::ModuleGraph::take_parse`]).
+    pub(crate) fn module_graph_keeping_parses(&self) -> &module_graph::ModuleGraph {
+        self.module_graph.get_or_init(|| module_graph::build_keeping_parses(self))
+    }
+
+    /// The module graph, if something built it already.
+    pub(crate) fn module_graph_if_built(&self) -> Option<&module_graph::ModuleGraph> {
+        self.module_graph.get()
+    }
+
     /// Tells the parts of the index that track file contents that `path` changed (not a
     /// structural change); returns other files whose findings may change.
     pub fn note_change(&self, path: &Path) -> Vec<PathBuf> {

@@ -14,18 +14,18 @@
 //! edges, reporting the files whose client/server status changed.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use clerkguard_project::{Resolution, Resolver};
 use clerkguard_syntax::ast::{CallExpr, Callee, Expr, Lit, ModuleDecl, ModuleItem};
 use clerkguard_syntax::visit::{Visit, VisitWith};
-use clerkguard_syntax::{Directive, SourceKind, TextRange, module_directives, parse_source};
+use clerkguard_syntax::{Directive, ParsedFile, SourceKind, TextRange, module_directives, parse_source};
 use rayon::prelude::*;
 
 use super::ProjectIndex;
-use crate::locks::{read, write};
+use crate::locks::{lock, read, write};
 
 /// One import of a module (static, re-export, dynamic `import()` or `require`).
 #[derive(Clone, Debug)]
@@ -63,7 +63,13 @@ pub struct ModuleGraph {
     /// The workspace's texts (open buffers first), shared with the index.
     sources: Arc<crate::sources::Sources>,
     state: RwLock<GraphState>,
+    /// With [`build_keeping_parses`]: the parses made while building, with the text each was
+    /// made from, for a batch lint to take instead of parsing those files again.
+    kept: Option<Mutex<KeptParses>>,
 }
+
+/// A parse kept for the lint, by file, with the text it was made from.
+type KeptParses = HashMap<PathBuf, (Arc<str>, ParsedFile)>;
 
 impl std::fmt::Debug for ModuleGraph {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,10 +83,22 @@ impl std::fmt::Debug for ModuleGraph {
 }
 
 pub fn build(index: &ProjectIndex) -> ModuleGraph {
+    build_with(index, false)
+}
+
+/// [`build`], keeping the parse of every module the walk parsed (the client closure) until
+/// [`ModuleGraph::take_parse`] takes it: a batch lint of the whole project then parses those
+/// files once. (Not for the language server, which lints a few files at a time.)
+pub fn build_keeping_parses(index: &ProjectIndex) -> ModuleGraph {
+    build_with(index, true)
+}
+
+fn build_with(index: &ProjectIndex, keep_parses: bool) -> ModuleGraph {
     let graph = ModuleGraph {
         resolver: Resolver::new(&index.project),
         sources: index.sources.clone(),
         state: RwLock::default(),
+        kept: keep_parses.then(Mutex::default),
     };
     let sources: Vec<&PathBuf> = index.files.iter().filter(|f| SourceKind::from_path(f).is_some()).collect();
     let directives: HashMap<PathBuf, (bool, bool)> = sources
@@ -168,6 +186,20 @@ impl ModuleGraph {
         changed
     }
 
+    /// The parse of `path` the build kept, if it was made from `text` (taken: asked twice, the
+    /// second answer is `None`).
+    pub fn take_parse(&self, path: &Path, text: &str) -> Option<ParsedFile> {
+        let (parsed_text, parsed) = lock(self.kept.as_ref()?).remove(path)?;
+        (*parsed_text == *text).then_some(parsed)
+    }
+
+    /// Drops the parses nobody took.
+    pub fn drop_kept_parses(&self) {
+        if let Some(kept) = &self.kept {
+            *lock(kept) = HashMap::default();
+        }
+    }
+
     fn text_of(&self, path: &Path) -> Option<Arc<str>> {
         self.sources.text_if_any(path)
     }
@@ -176,6 +208,14 @@ impl ModuleGraph {
         let kind = SourceKind::from_path(path)?;
         let text = self.text_of(path)?;
         let parsed = parse_source(&text, kind);
+        let node = self.node_of(path, &parsed)?;
+        if let Some(kept) = &self.kept {
+            lock(kept).insert(path.to_path_buf(), (text, parsed));
+        }
+        Some(node)
+    }
+
+    fn node_of(&self, path: &Path, parsed: &ParsedFile) -> Option<ModuleNode> {
         let module = parsed.module.as_ref()?;
         let directives = module_directives(module);
         let mut collector = ImportCollector::default();
