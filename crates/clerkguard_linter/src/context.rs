@@ -42,6 +42,8 @@ pub struct FileContext<'a> {
     locals: OnceCell<crate::analysis::locals::LocalFunctions<'a>>,
     /// The file's entry points (found once; four analyses walk them).
     entry_points: OnceCell<Vec<crate::analysis::entry_points::EntryPoint<'a>>>,
+    /// The answers of [`Self::mentions`] so far.
+    mentions: crate::mentions::Mentions,
     /// A context rebuilt from kept facts, without the syntax tree (`module` is empty): see
     /// [`Self::syntax`].
     hollow: bool,
@@ -85,6 +87,7 @@ impl<'a> FileContext<'a> {
             tenancy: OnceCell::new(),
             locals: OnceCell::new(),
             entry_points: OnceCell::new(),
+            mentions: Default::default(),
             hollow: false,
             syntax_needed: Cell::new(false),
         }
@@ -110,6 +113,12 @@ impl<'a> FileContext<'a> {
             ctx.tenancy = OnceCell::from(tenancy);
         }
         ctx
+    }
+
+    /// Whether the file's text contains `word`: the rules' cheap test before a walk (each word
+    /// is looked for once per file, however many rules ask).
+    pub fn mentions(&self, word: &'static str) -> bool {
+        self.mentions.contains(self.text, word)
     }
 
     /// The facts a later hollow context of this file needs for the rules reading the data

@@ -12,6 +12,7 @@ mod fix;
 pub mod fixer;
 mod lint;
 mod locks;
+mod mentions;
 pub mod project_index;
 mod registry;
 mod rule;

@@ -254,7 +254,9 @@ pub(crate) fn lint_source_staged(
     if !defer_schema_rules {
         return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), None);
     }
-    let observed = Some(timed(&mut timings, "(schema facts)", || data_schema::observe(text, module, &semantics)));
+    let observed = Some(timed(&mut timings, "(schema facts)", || {
+        data_schema::observe(text, module, &semantics, &|word| ctx.mentions(word))
+    }));
     // The schema rules read only the tenancy facts of entry points: a file without any (or a
     // project with those rules off) is done.
     let schema_rules_run = registry().rules().any(|r| r.reads_data_schema() && runs(config, r.meta()));

@@ -7,6 +7,7 @@
 //! reuse, was measured (BENCHMARKS.md) — it saved the second parse but cost 2.4× the memory and
 //! as much time again in page faults.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -18,10 +19,14 @@ use crate::locks::{read, write};
 /// Files larger than this are skipped with a note (generated bundles, data dumps).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
+/// Texts by path, keyed by the path's bytes: hashing a `Path` walks its components, and every
+/// read of a text looks it up.
+type ByPath<T> = HashMap<OsString, T>;
+
 #[derive(Default)]
 pub struct Sources {
-    overlays: RwLock<HashMap<PathBuf, Arc<str>>>,
-    disk: RwLock<HashMap<PathBuf, Result<Arc<str>, SkipReason>>>,
+    overlays: RwLock<ByPath<Arc<str>>>,
+    disk: RwLock<ByPath<Result<Arc<str>, SkipReason>>>,
 }
 
 impl std::fmt::Debug for Sources {
@@ -38,18 +43,19 @@ impl Sources {
     pub fn text(&self, path: &Path) -> Result<Arc<str>, SkipReason> {
         // (An empty map still hashes the key, and hashing a path walks its components: `check`
         // has no open buffers.)
+        let key = path.as_os_str();
         let overlays = read(&self.overlays);
         if !overlays.is_empty()
-            && let Some(text) = overlays.get(path)
+            && let Some(text) = overlays.get(key)
         {
             return Ok(text.clone());
         }
         drop(overlays);
-        if let Some(known) = read(&self.disk).get(path) {
+        if let Some(known) = read(&self.disk).get(key) {
             return known.clone();
         }
         let loaded = read_source_file(path);
-        write(&self.disk).insert(path.to_path_buf(), loaded.clone());
+        write(&self.disk).insert(key.to_owned(), loaded.clone());
         loaded
     }
 
@@ -63,27 +69,27 @@ impl Sources {
     pub fn set_overlay(&self, path: &Path, text: Option<&str>) {
         match text {
             Some(text) => {
-                write(&self.overlays).insert(path.to_path_buf(), Arc::from(text));
+                write(&self.overlays).insert(path.as_os_str().to_owned(), Arc::from(text));
             }
             None => {
-                write(&self.overlays).remove(path);
+                write(&self.overlays).remove(path.as_os_str());
                 self.forget(path);
             }
         }
     }
 
     pub fn has_overlay(&self, path: &Path) -> bool {
-        read(&self.overlays).contains_key(path)
+        read(&self.overlays).contains_key(path.as_os_str())
     }
 
     /// Paths of the open buffers.
     pub fn overlay_paths(&self) -> Vec<PathBuf> {
-        read(&self.overlays).keys().cloned().collect()
+        read(&self.overlays).keys().map(PathBuf::from).collect()
     }
 
     /// The file changed on disk (or its buffer did): the next read goes to the disk again.
     pub fn forget(&self, path: &Path) {
-        write(&self.disk).remove(path);
+        write(&self.disk).remove(path.as_os_str());
     }
 
     /// Forgets every disk text (a full rescan reads the disk again: files may have changed

@@ -60,7 +60,8 @@ pub struct Workspace {
     overrides: RwLock<BTreeMap<String, RuleLevel>>,
     config_path: RwLock<Option<PathBuf>>,
     summaries: ModuleSummaryCache,
-    indexes: RwLock<HashMap<PathBuf, Arc<ProjectIndex>>>,
+    /// By project root, keyed by the root's bytes (every lint looks its index up).
+    indexes: RwLock<FxHashMap<std::ffi::OsString, Arc<ProjectIndex>>>,
     /// The scan of the roots, shared by every project index (rescanned after structural changes).
     scanned: RwLock<Option<Arc<Vec<PathBuf>>>>,
     /// [`clerkguard_project::find_project_root`] answers for files and directories seen so far: a directory is
@@ -127,11 +128,11 @@ impl Workspace {
     /// The index of a project already looked up.
     fn index_of(&self, project: &ProjectState) -> Arc<ProjectIndex> {
         let root = &project.info.root;
-        if let Some(index) = read(&self.indexes).get(root) {
+        if let Some(index) = read(&self.indexes).get(root.as_os_str()) {
             return index.clone();
         }
         let _building = self.index_build.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(index) = read(&self.indexes).get(root) {
+        if let Some(index) = read(&self.indexes).get(root.as_os_str()) {
             return index.clone(); // built by another thread while this one waited
         }
         let files = self.scanned_files();
@@ -139,7 +140,7 @@ impl Workspace {
             ProjectIndex::build(root, &files, self.sources.clone(), |f| self.project_root_of(f))
                 .with_project(project.info.clone()),
         );
-        write(&self.indexes).insert(root.clone(), index.clone());
+        write(&self.indexes).insert(root.as_os_str().to_owned(), index.clone());
         index
     }
 
@@ -349,14 +350,17 @@ impl Workspace {
             write(&self.project_roots).clear();
             write(&self.dir_projects).clear();
             write(&self.projects).retain(|root, _| !root.starts_with(&dir) && !dir.starts_with(root));
-            write(&self.indexes).retain(|root, _| !root.starts_with(&dir) && !dir.starts_with(root));
+            write(&self.indexes).retain(|root, _| {
+                let root = Path::new(root);
+                !root.starts_with(&dir) && !dir.starts_with(root)
+            });
             *write(&self.scanned) = None;
             self.summaries.clear();
             return self.source_files().into_iter().filter(|f| f.starts_with(&dir) && f != path).collect();
         }
         let mut affected = self.summaries.invalidate(path);
         let root = self.project_for(path).info.root.clone();
-        let index = read(&self.indexes).get(&root).cloned();
+        let index = read(&self.indexes).get(root.as_os_str()).cloned();
         // What specifiers resolve to changes only when files appear or disappear, not on an
         // edit of a file the project already has (every keystroke in the editor).
         let known = index.as_ref().is_some_and(|i| i.files.iter().any(|f| f == path));
@@ -365,7 +369,7 @@ impl Workspace {
         }
         match index {
             Some(index) if index.impact_of(path) == ChangeImpact::Structural => {
-                write(&self.indexes).remove(&root);
+                write(&self.indexes).remove(root.as_os_str());
                 *write(&self.scanned) = None;
                 write(&self.project_roots).clear();
                 write(&self.dir_projects).clear();

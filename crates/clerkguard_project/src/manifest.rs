@@ -52,17 +52,20 @@ pub struct DependencyVersion {
     /// Byte range in package.json of the range string's contents (inside the quotes): replace
     /// this to change the version.
     pub version_range: Option<(u32, u32)>,
+    /// `minimum_of_range(range)`, worked out once: rules ask for the version on every file.
+    minimum: Option<semver::Version>,
 }
 
 impl DependencyVersion {
     /// A dependency known only by name and range (no lockfile, no position).
     pub fn new(name: impl Into<String>, range: impl Into<String>) -> Self {
-        Self { name: name.into(), range: range.into(), ..Default::default() }
+        let range = range.into();
+        Self { name: name.into(), minimum: minimum_of_range(&range), range, ..Default::default() }
     }
 
     /// The version to reason about: the lockfile's, else the lowest version the range allows.
     pub fn effective(&self) -> Option<semver::Version> {
-        self.resolved.clone().or_else(|| minimum_of_range(&self.range))
+        self.resolved.clone().or_else(|| self.minimum.clone())
     }
 
     pub fn major(&self) -> Option<u64> {
@@ -165,6 +168,7 @@ pub fn load_project(root: &Path) -> ProjectInfo {
             let Some(range) = decode_string(&text, member.value) else { continue };
             let dependency = DependencyVersion {
                 name: member.key.clone(),
+                minimum: minimum_of_range(&range),
                 range,
                 resolved: None,
                 kind,

@@ -3,7 +3,7 @@
 //! workspace packages through their `exports`/`main`, preferring source over build output.
 //! Anything else bare is an external package.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
@@ -294,7 +294,7 @@ impl Resolver {
         if let Some(listing) = read(&self.listings).get(dir) {
             return listing.clone();
         }
-        let mut listing = Listing::new();
+        let mut listing = Listing::default();
         if let Ok(entries) = std::fs::read_dir(dir) {
             for entry in entries.flatten() {
                 let Ok(file_type) = entry.file_type() else { continue };

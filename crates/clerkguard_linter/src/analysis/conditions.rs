@@ -2,7 +2,7 @@
 
 use clerkguard_syntax::ast::{BinaryOp, Callee, Expr, Lit, UnaryOp};
 
-use super::ast_util::{as_member, chain_names, chain_root, peel};
+use super::ast_util::{as_member, chain_names, chain_parts, chain_root, peel};
 use super::flow::SessionKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,8 +87,8 @@ pub fn test_polarity(test: &Expr, vars: VarKind<'_>) -> Option<Polarity> {
                 return Some(Polarity::SignedInWhenTrue);
             }
             if caller_checks {
-                let names = chain_names(callee);
-                let last = names.last().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+                let names = chain_parts(callee);
+                let last = names.last().map(|(name, _)| name.to_ascii_lowercase()).unwrap_or_default();
                 if last.starts_with("verify") || last.starts_with("isvalid") || last.contains("timingsafeequal") {
                     return Some(Polarity::SignedInWhenTrue);
                 }

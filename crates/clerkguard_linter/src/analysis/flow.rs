@@ -663,16 +663,18 @@ impl<'a, 'b> Walk<'a, 'b> {
         if self.kind == EntryKind::Helper || self.kind == EntryKind::Page {
             return false;
         }
-        let names = chain_names(expr);
-        let Some(root) = names.first() else { return false };
-        let root_is_input = state.input_objects.iter().any(|o| o == root.trim_end_matches("()"));
-        let last = names.last().map(|s| s.trim_end_matches("()")).unwrap_or("");
+        // (Called for every declaration: the chain's names borrowed, not spelled out.)
+        let names = chain_parts(expr);
+        let Some((root, _)) = names.first() else { return false };
+        let root_is_input = state.input_objects.iter().any(|o| o == root);
+        let last: &str = names.last().map_or("", |(name, _)| name);
         if root_is_input {
             return names.len() == 1
                 || matches!(last, "json" | "formData" | "body" | "query" | "params" | "searchParams" | "text");
         }
         // `new URL(req.url).searchParams`, `req.nextUrl.searchParams`
-        last == "searchParams" && names.iter().any(|n| n == "nextUrl" || n.starts_with("URL"))
+        last == "searchParams"
+            && names.iter().any(|(name, calls)| (name == "nextUrl" && *calls == 0) || name.starts_with("URL"))
     }
 
     fn bind_input(&mut self, pat: &Pat, state: &mut State) {
@@ -925,9 +927,10 @@ fn expr_never_returns(expr: &Expr) -> bool {
     };
     let Expr::Call(call) = expr else { return false };
     let Callee::Expr(callee) = &call.callee else { return false };
-    let names = chain_names(callee);
+    // A called part (`clerk()`) names nothing below: it stands in as `()`.
+    let parts = chain_parts(callee);
     matches!(
-        names.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        parts.iter().map(|(name, calls)| if *calls == 0 { &**name } else { "()" }).collect::<Vec<_>>().as_slice(),
         ["redirect"
             | "notFound"
             | "unauthorized"

@@ -285,26 +285,24 @@ pub struct FileObservation {
 fn scan_file(index: &ProjectIndex, path: &Path) -> Option<FileObservation> {
     let kind = SourceKind::from_path(path)?;
     let text = index.read(path)?;
-    if !may_teach(&text) {
+    let contains = |word: &'static str| text.contains(word);
+    if !defines_tables(&contains) && !may_query(&text, &contains) {
         return None;
     }
     let parsed = parse_source(&text, kind);
     let module = parsed.module.as_ref()?;
-    Some(observe(&text, module, &FileSemantics::build(module, &text)))
+    Some(observe(&text, module, &FileSemantics::build(module, &text), &contains))
 }
 
-/// Whether the text may define tables or filter a model by something inference learns from.
-fn may_teach(text: &str) -> bool {
-    defines_tables(text) || may_query(text)
+/// Whether the text may define tables (`contains` answers whether it contains a word).
+fn defines_tables(contains: &dyn Fn(&'static str) -> bool) -> bool {
+    contains("Table(") || contains(".table(")
 }
 
-fn defines_tables(text: &str) -> bool {
-    text.contains("Table(") || text.contains(".table(")
-}
-
-fn may_query(text: &str) -> bool {
-    (text.contains("where") || text.contains(".eq(") || text.contains(".find"))
-        && (text.contains("@clerk/") || names_a_tenant_or_owner_column(text))
+/// Whether the text may filter a model by something inference learns from.
+fn may_query(text: &str, contains: &dyn Fn(&'static str) -> bool) -> bool {
+    (contains("where") || contains(".eq(") || contains(".find"))
+        && (contains("@clerk/") || names_a_tenant_or_owner_column(text))
 }
 
 /// Whether inference reads `path` (it reads the project's first `MAX_SCANNED_FILES` files). The
@@ -316,9 +314,15 @@ pub fn reads_file(index: &ProjectIndex, path: &Path) -> bool {
 }
 
 /// What a parsed file teaches the schema (often nothing). The lint calls this on its own
-/// parse, so a check reads each file's syntax once.
-pub fn observe(text: &str, module: &Module, sem: &FileSemantics) -> FileObservation {
-    let (defines_tables, may_query) = (defines_tables(text), may_query(text));
+/// parse, so a check reads each file's syntax once. `contains` answers whether `text` contains
+/// a word (the lint's context knows already).
+pub fn observe(
+    text: &str,
+    module: &Module,
+    sem: &FileSemantics,
+    contains: &dyn Fn(&'static str) -> bool,
+) -> FileObservation {
+    let (defines_tables, may_query) = (defines_tables(contains), may_query(text, contains));
     if !defines_tables && !may_query {
         return FileObservation::default();
     }

@@ -80,13 +80,15 @@ pub struct RoutingModel {
     /// The `next` version the matcher was evaluated for.
     pub next_options: NextOptions,
     /// Position in `routes` of each route file (rules ask per file, for every file).
-    by_file: std::collections::HashMap<PathBuf, usize>,
+    /// Keyed by the file's bytes (hashing a `Path` walks its components; three rules ask on
+    /// every file).
+    by_file: rustc_hash::FxHashMap<std::ffi::OsString, usize>,
 }
 
 impl RoutingModel {
     /// The route a file serves.
     pub fn route_for(&self, file: &Path) -> Option<&RouteProtection> {
-        self.by_file.get(file).and_then(|&i| self.routes.get(i))
+        self.by_file.get(file.as_os_str()).and_then(|&i| self.routes.get(i))
     }
 
     /// The model of `file` when it is a middleware file (loaded or not).
@@ -138,9 +140,9 @@ pub fn build_with(index: &ProjectIndex, replaced: Option<(&Path, &str)>) -> Rout
         .filter(|r| !r.intercepting)
         .map(|route| evaluate(route, middleware.as_ref()))
         .collect();
-    let mut by_file = std::collections::HashMap::with_capacity(routes.len());
+    let mut by_file = rustc_hash::FxHashMap::with_capacity_and_hasher(routes.len(), Default::default());
     for (i, r) in routes.iter().enumerate() {
-        by_file.entry(r.route.file.clone()).or_insert(i);
+        by_file.entry(r.route.file.as_os_str().to_owned()).or_insert(i);
     }
     RoutingModel { location, middleware, unloaded, routes, next_options, by_file }
 }

@@ -4,7 +4,7 @@ use clerkguard_syntax::ast::{CallExpr, Callee, Expr, Module, ObjectLit, Prop, Pr
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
 use crate::analysis::FileSemantics;
-use crate::analysis::ast_util::{chain_names, peel, prop_name, range_of};
+use crate::analysis::ast_util::{chain_parts, peel, prop_name, range_of};
 use crate::{Diagnostic, Edit, FileContext, Fix, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
@@ -105,7 +105,7 @@ impl Visit for Finder<'_> {
             let options: Vec<&(String, TextRange)> =
                 keys.iter().filter(|(k, _)| OPTION_KEYS.contains(&k.as_str())).collect();
             let protect = self.sem.is_auth_protect_callee(callee) || self.sem.is_auth_object_protect_callee(callee);
-            let has_call = chain_names(callee).last().is_some_and(|n| n == "has");
+            let has_call = chain_parts(callee).last().is_some_and(|(name, calls)| name == "has" && *calls == 0);
             if protect && !auth.is_empty() && !options.is_empty() && auth.iter().any(|(k, _)| k != "reverification") {
                 let split = (call.args.len() == 1 && auth.len() + options.len() == keys.len()).then(|| {
                     (range_of(obj), auth.iter().map(|(_, r)| *r).collect(), options.iter().map(|(_, r)| *r).collect())
@@ -130,7 +130,7 @@ impl Rule for AuthOptionDropsCheck {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !is_affected_version(ctx.project) || (!ctx.text.contains("protect") && !ctx.text.contains("has(")) {
+        if !is_affected_version(ctx.project) || (!ctx.mentions("protect") && !ctx.mentions("has(")) {
             return;
         }
         let version = ctx.project.clerk.as_ref().and_then(|c| c.effective()).map(|v| v.to_string()).unwrap_or_default();

@@ -90,7 +90,7 @@ impl Rule for DeprecatedClerkApi {
         }
         let singleton = at_least(VersionReq::at_least(5, 2, 0)) && major == 5;
         // The walk reports the `clerkClient` singleton (5.2+ on 5) and `sessionClaims.org_*`.
-        if !singleton && !ctx.text.contains("sessionClaims") {
+        if !singleton && !ctx.mentions("sessionClaims") {
             return;
         }
         let mut finder = Finder { ctx, singleton, found: Vec::new() };

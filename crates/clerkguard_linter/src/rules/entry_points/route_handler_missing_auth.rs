@@ -73,8 +73,8 @@ pub(crate) fn is_webhook_file(ctx: &FileContext<'_>) -> bool {
             .imports
             .values()
             .any(|b| matches!(b.source.as_str(), "svix" | "standardwebhooks" | "@clerk/nextjs/webhooks"))
-        || ctx.text.contains("svix-signature")
-        || ctx.text.contains("stripe-signature")
+        || ctx.mentions("svix-signature")
+        || ctx.mentions("stripe-signature")
 }
 
 impl Rule for RouteHandlerMissingAuth {

@@ -71,7 +71,7 @@ impl Rule for MetadataFromUserInput {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !ctx.text.contains("Metadata") && !ctx.text.contains("_metadata") {
+        if !ctx.mentions("Metadata") && !ctx.mentions("_metadata") {
             return;
         }
         for entry in ctx.entry_points() {

@@ -50,8 +50,7 @@ impl Rule for MetadataWriteFromClient {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let mentions =
-            ctx.text.contains("Metadata") || ctx.text.contains("@clerk/") || ctx.text.contains("clerkClient");
+        let mentions = ctx.mentions("Metadata") || ctx.mentions("@clerk/") || ctx.mentions("clerkClient");
         if !mentions || !ctx.index.module_graph().is_client(ctx.path) {
             return;
         }

@@ -51,7 +51,7 @@ impl Rule for SensitiveDataInPublicMetadata {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !ctx.text.contains("Metadata") && !ctx.text.contains("_metadata") {
+        if !ctx.mentions("Metadata") && !ctx.mentions("_metadata") {
             return;
         }
         let mut finder = Finder(Vec::new());

@@ -53,7 +53,7 @@ impl Rule for UnsafeMetadataAuthorization {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !ctx.text.contains("unsafeMetadata") && !ctx.text.contains("unsafe_metadata") {
+        if !ctx.mentions("unsafeMetadata") && !ctx.mentions("unsafe_metadata") {
             return;
         }
         let mut finder = Finder { found: Vec::new(), seen: HashSet::new() };

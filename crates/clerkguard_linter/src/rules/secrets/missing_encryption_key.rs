@@ -50,7 +50,7 @@ impl Rule for MissingEncryptionKey {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !ctx.text.contains("secretKey") {
+        if !ctx.mentions("secretKey") {
             return;
         }
         let mut finder = Finder { ctx, found: Vec::new() };

@@ -62,7 +62,7 @@ impl Rule for SecretKeyInClient {
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         // Every read is of `process.env` (or `process["env"]`): no walk for files without it.
-        let reads = if ctx.text.contains("process") { env_reads(ctx.module) } else { Vec::new() };
+        let reads = if ctx.mentions("process") { env_reads(ctx.module) } else { Vec::new() };
         for read in &reads {
             if is_public_secret_name(&read.name) {
                 out.push(

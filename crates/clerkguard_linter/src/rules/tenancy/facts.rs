@@ -7,7 +7,9 @@ use clerkguard_syntax::ast::{BinExpr, BinaryOp, CallExpr, Callee, Expr, Pat, Pro
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
 use crate::FileContext;
-use crate::analysis::ast_util::{as_member, chain_names, chain_root, peel, prop_name, range_of};
+use crate::analysis::ast_util::{
+    as_member, chain_names, chain_parts, chain_root, join_parts, peel, prop_name, range_of,
+};
 use crate::analysis::entry_points;
 use crate::analysis::flow::{Analyzer, EntryKind};
 use crate::analysis::functions::{FnBody, FnRef};
@@ -321,14 +323,15 @@ impl Visit for CheckScan<'_> {
         call.visit_children_with(self);
         self.auth_params_call(call);
         let Callee::Expr(callee) = &call.callee else { return };
-        let names = chain_names(callee);
-        let last = names.last().map(|n| n.trim_end_matches("()")).unwrap_or("").to_string();
+        // Every call of the function comes here: the chain's names borrowed, not spelled out.
+        let names = chain_parts(callee);
+        let last: &str = names.last().map_or("", |(name, _)| name);
         let lower = last.to_ascii_lowercase();
         let at = range_of(call).start;
-        if matches!(last.as_str(), "reverificationError" | "reverificationErrorResponse") {
+        if matches!(last, "reverificationError" | "reverificationErrorResponse") {
             self.checks.reverification = true;
         }
-        if self.sem.imports.get(&last).is_some_and(|b| {
+        if self.sem.imports.get(last).is_some_and(|b| {
             b.imported == ImportedName::Named("reverificationError".into())
                 || b.imported == ImportedName::Named("reverificationErrorResponse".into())
         }) {
@@ -345,7 +348,7 @@ impl Visit for CheckScan<'_> {
             self.checks.privilege_gates.push(at);
         }
         // `members.includes(userId)`, `memberIds.some(...)` are comparisons with the session.
-        if matches!(last.as_str(), "includes" | "has")
+        if matches!(last, "includes" | "has")
             && let Some((obj, _)) = as_member(callee)
             && let Some(arg) = call.args.first()
         {
@@ -368,7 +371,7 @@ impl Visit for CheckScan<'_> {
             }
         }
         // Clerk backend organization calls: `clerk.organizations.updateOrganization(orgId, ...)`.
-        if let Some(pos) = names.iter().position(|n| n == "organizations")
+        if let Some(pos) = names.iter().position(|(name, calls)| name == "organizations" && *calls == 0)
             && pos + 2 == names.len()
             && crate::analysis::effects::call_effect(call, self.sem).is_some()
         {
@@ -396,7 +399,7 @@ impl Visit for CheckScan<'_> {
                     self.checks.input_checks.push(InputCheck { at, text });
                 } else {
                     self.checks.org_api_calls.push(OrgApiCall {
-                        what: names.join("."),
+                        what: join_parts(&names),
                         arg_value: value,
                         arg_range: range_of(value_expr),
                     });

@@ -69,7 +69,7 @@ impl Rule for OrgRoleLiteral {
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         // Findings are a `role`/`permission` key or a comparison with an `orgRole` value: a
         // file without those words has neither.
-        if !["role", "Role", "ROLE", "permission"].iter().any(|w| ctx.text.contains(w)) {
+        if !["role", "Role", "ROLE", "permission"].iter().any(|w| ctx.mentions(w)) {
             return;
         }
         let bindings = Bindings::for_module(ctx.module, ctx.semantics);

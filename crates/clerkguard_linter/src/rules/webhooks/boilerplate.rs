@@ -156,7 +156,7 @@ pub fn verification_fix(ctx: &FileContext<'_>, handler: &WebhookHandler<'_>) -> 
                 "\n// Verification needs the exact bytes Svix signed: turn off Next.js's body parser.\nexport const config = {{ api: {{ bodyParser: false }} }}{semi}\n"
             ));
         }
-        if !ctx.text.contains("function readRawBody") {
+        if !ctx.mentions("function readRawBody") {
             let (sig, chunks) = if ts {
                 ("readRawBody(req: AsyncIterable<Buffer | string>): Promise<string>", "const chunks: Buffer[] = []")
             } else {

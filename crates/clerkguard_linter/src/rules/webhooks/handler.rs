@@ -76,9 +76,8 @@ pub fn clerk_webhook_evidence(ctx: &FileContext<'_>) -> Option<Evidence> {
             || (b.source.starts_with("@clerk/")
                 && matches!(&b.imported, crate::analysis::ImportedName::Named(n) if n.starts_with("WebhookEvent")))
     });
-    let text = ctx.text;
-    let svix_headers = ["\"svix-", "'svix-", "`svix-"].iter().any(|p| text.contains(p));
-    let clerk_events = has_clerk_event_literal(text);
+    let svix_headers = ["\"svix-", "'svix-", "`svix-"].iter().any(|p| ctx.mentions(p));
+    let clerk_events = has_clerk_event_literal(ctx.text);
     if strong_import || svix_headers || clerk_events {
         return Some(Evidence::Strong);
     }
@@ -87,7 +86,7 @@ pub fn clerk_webhook_evidence(ctx: &FileContext<'_>) -> Option<Evidence> {
     if !in_webhook_dir {
         return None;
     }
-    let lower = text.to_ascii_lowercase();
+    let lower = ctx.text.to_ascii_lowercase();
     if OTHER_PROVIDERS.iter().any(|p| lower.contains(p) || rel.contains(p)) {
         return None;
     }

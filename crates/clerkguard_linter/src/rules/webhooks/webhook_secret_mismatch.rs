@@ -62,8 +62,7 @@ impl Rule for WebhookSecretMismatch {
         // Findings are Clerk `verifyWebhook` calls (imported from a webhooks entry point) and
         // `process.env.<...SECRET...> || ""` fallbacks.
         let verifies = ctx.semantics.imports.values().any(|b| b.source.ends_with("/webhooks"));
-        let fallback =
-            ctx.text.contains("process") && ["SECRET", "secret", "Secret"].iter().any(|w| ctx.text.contains(w));
+        let fallback = ctx.mentions("process") && ["SECRET", "secret", "Secret"].iter().any(|w| ctx.mentions(w));
         if !verifies && !fallback {
             return;
         }
