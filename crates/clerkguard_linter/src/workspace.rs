@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use clerkguard_project::{ProjectInfo, load_project, walk_source_files};
 use clerkguard_syntax::SourceKind;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::ModuleSummaryCache;
@@ -150,21 +151,28 @@ impl Workspace {
     /// other threads waited for it. The data schema is not built here: [`Self::lint_batch`]
     /// gathers it from the lint's own parses. The module graph keeps the parses it makes (the
     /// client closure) for the batch lint that follows, which then parses each file once; the
-    /// batch drops what it did not take.
+    /// batch drops what it did not take. The files are read meanwhile: building an index is
+    /// one thread's work, and every model and lint reads them next.
     pub fn prepare(&self, files: &[PathBuf]) {
         let mut indexes: Vec<Arc<ProjectIndex>> = Vec::new();
-        let mut last_dir = None;
-        for file in files {
-            // Files of one directory belong to one project (the list is sorted: they are together).
-            if last_dir == file.parent() {
-                continue;
-            }
-            last_dir = file.parent();
-            let index = self.index_for(file);
-            if !indexes.iter().any(|known| Arc::ptr_eq(known, &index)) {
-                indexes.push(index);
-            }
-        }
+        rayon::join(
+            || {
+                let mut last_dir = None;
+                for file in files {
+                    // Files of one directory belong to one project (the list is sorted: they
+                    // are together).
+                    if last_dir == file.parent() {
+                        continue;
+                    }
+                    last_dir = file.parent();
+                    let index = self.index_for(file);
+                    if !indexes.iter().any(|known| Arc::ptr_eq(known, &index)) {
+                        indexes.push(index);
+                    }
+                }
+            },
+            || files.par_iter().for_each(|file| drop(self.sources.text(file))),
+        );
         for index in indexes {
             rayon::join(|| index.routing(), || index.module_graph_keeping_parses());
         }

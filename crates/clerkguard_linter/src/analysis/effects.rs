@@ -71,45 +71,54 @@ const READ_METHODS: [&str; 20] = [
     "findAll",
 ];
 
-/// Receivers that are data clients by convention.
+/// Receivers that are data clients by convention (any case).
 fn is_data_client_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "db" | "prisma"
-            | "database"
-            | "drizzle"
-            | "supabase"
-            | "sql"
-            | "knex"
-            | "pool"
-            | "kysely"
-            | "mongo"
-            | "mongoose"
-            | "tx"
-            | "trx"
-            | "redis"
-            | "kv"
-            | "client"
-            | "pg"
-            | "conn"
-            | "connection"
-            | "firestore"
-            | "admin"
-            | "orm"
-            | "em"
-            | "repo"
-            | "repository"
-            | "xata"
-            | "turso"
-            | "neon"
-            | "planetscale"
-            | "ctx"
-    ) || lower.ends_with("db")
-        || lower.ends_with("client")
-        || lower.ends_with("repository")
-        || lower.starts_with("prisma")
-        || lower.starts_with("supabase")
+    // Every call's receiver comes here: compared without a lowercased copy.
+    const NAMES: [&str; 30] = [
+        "db",
+        "prisma",
+        "database",
+        "drizzle",
+        "supabase",
+        "sql",
+        "knex",
+        "pool",
+        "kysely",
+        "mongo",
+        "mongoose",
+        "tx",
+        "trx",
+        "redis",
+        "kv",
+        "client",
+        "pg",
+        "conn",
+        "connection",
+        "firestore",
+        "admin",
+        "orm",
+        "em",
+        "repo",
+        "repository",
+        "xata",
+        "turso",
+        "neon",
+        "planetscale",
+        "ctx",
+    ];
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let starts_with = |prefix: &str| {
+        name.len() >= prefix.len() && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+        || ends_with("db")
+        || ends_with("client")
+        || ends_with("repository")
+        || starts_with("prisma")
+        || starts_with("supabase")
 }
 
 /// Classifies a call as a data effect.

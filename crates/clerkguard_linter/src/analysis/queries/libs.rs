@@ -234,7 +234,7 @@ fn for_each_element(value: &Expr, mut f: impl FnMut(&Expr)) {
 
 /// The top-level fields of written data (`data: {...}`, `.set({...})`, `.values({...})`).
 fn data_fields(expr: Option<&Expr>, cx: &Cx<'_>, out: &mut Vec<Condition>) {
-    let Some(expr) = expr else { return };
+    let Some(expr) = expr.filter(|_| !cx.conditions_only) else { return };
     let mut opaque = false;
     match peel(expr) {
         Expr::Object(o) => {

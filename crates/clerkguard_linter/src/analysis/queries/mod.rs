@@ -125,7 +125,7 @@ impl Query {
 
 /// Every query in a function body (not in nested inline Server Functions).
 pub fn queries_in_function(func: FnRef<'_>, bindings: &Bindings, sem: &FileSemantics) -> Vec<Query> {
-    let mut finder = QueryFinder { bindings, sem, found: Vec::new() };
+    let mut finder = QueryFinder { bindings, sem, conditions_only: false, found: Vec::new() };
     match func.body() {
         Some(FnBody::Block(stmts)) => stmts.iter().for_each(|s| s.visit_with(&mut finder)),
         Some(FnBody::Expr(e)) => e.visit_with(&mut finder),
@@ -134,12 +134,13 @@ pub fn queries_in_function(func: FnRef<'_>, bindings: &Bindings, sem: &FileSeman
     finder.found
 }
 
-/// Every query in a module (for inferring columns from how the code filters). Value sources are
-/// only worked out when the file imports Clerk: inference reads them only for session values,
-/// and without a Clerk import no value is one (so every value is `Other`).
+/// Every query in a module, with its model and filter conditions only (for inferring columns
+/// from how the code filters: written data is left empty). Value sources are only worked out
+/// when the file imports Clerk: inference reads them only for session values, and without a
+/// Clerk import no value is one (so every value is `Other`).
 pub fn queries_in_module(module: &clerkguard_syntax::ast::Module, sem: &FileSemantics) -> Vec<Query> {
     let bindings = if sem.imports_clerk() { Bindings::for_module(module, sem) } else { Bindings::default() };
-    let mut finder = QueryFinder { bindings: &bindings, sem, found: Vec::new() };
+    let mut finder = QueryFinder { bindings: &bindings, sem, conditions_only: true, found: Vec::new() };
     module.visit_with(&mut finder);
     finder.found
 }
@@ -147,12 +148,13 @@ pub fn queries_in_module(module: &clerkguard_syntax::ast::Module, sem: &FileSema
 struct QueryFinder<'a> {
     bindings: &'a Bindings,
     sem: &'a FileSemantics,
+    conditions_only: bool,
     found: Vec<Query>,
 }
 
 impl Visit for QueryFinder<'_> {
     fn visit_call_expr(&mut self, call: &CallExpr) {
-        let cx = Cx { bindings: self.bindings, sem: self.sem };
+        let cx = Cx { bindings: self.bindings, sem: self.sem, conditions_only: self.conditions_only };
         let Some(query) = recognize_call(call, &cx) else {
             call.visit_children_with(self);
             return;
@@ -170,7 +172,7 @@ impl Visit for QueryFinder<'_> {
 
     fn visit_tagged_tpl(&mut self, tpl: &TaggedTpl) {
         tpl.visit_children_with(self);
-        let cx = Cx { bindings: self.bindings, sem: self.sem };
+        let cx = Cx { bindings: self.bindings, sem: self.sem, conditions_only: self.conditions_only };
         if let Some(query) = sql::tagged(tpl, &cx) {
             self.found.push(query);
         }
@@ -183,6 +185,8 @@ impl Visit for QueryFinder<'_> {
 pub(crate) struct Cx<'a> {
     pub bindings: &'a Bindings,
     pub sem: &'a FileSemantics,
+    /// Only the model and filter conditions are wanted: written data is not read.
+    pub conditions_only: bool,
 }
 
 impl Cx<'_> {
