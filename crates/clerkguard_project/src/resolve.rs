@@ -55,7 +55,8 @@ pub struct Resolver {
     workspace: OnceLock<Vec<WorkspacePackage>>,
     packages: RwLock<HashMap<PathBuf, Arc<PackageContext>>>,
     listings: RwLock<HashMap<PathBuf, Arc<Listing>>>,
-    results: RwLock<HashMap<(PathBuf, String), Resolution>>,
+    /// By importing directory and specifier (see [`Self::resolve`]).
+    results: RwLock<HashMap<OsString, Resolution>>,
     /// Resolved paths → their canonical form (many specifiers name the same file).
     canonical: RwLock<HashMap<PathBuf, PathBuf>>,
 }
@@ -108,7 +109,10 @@ impl Resolver {
         } else {
             from_dir.to_path_buf()
         };
-        let key = (key_dir, specifier.to_string());
+        // One byte string (directory, NUL, specifier): hashing a `Path` walks its components.
+        let mut key = key_dir.into_os_string();
+        key.push("\0");
+        key.push(specifier);
         if let Some(hit) = read(&self.results).get(&key) {
             return hit.clone();
         }

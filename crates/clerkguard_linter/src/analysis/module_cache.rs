@@ -4,6 +4,7 @@
 //! Import cycles answer "unknown" instead of looping.
 
 use std::cell::RefCell;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -32,9 +33,11 @@ struct ModuleSummaries {
 #[derive(Default)]
 pub struct ModuleSummaryCache {
     resolvers: RwLock<HashMap<PathBuf, Arc<Resolver>>>,
-    modules: RwLock<HashMap<PathBuf, Arc<ModuleSummaries>>>,
+    /// Keyed by the path's bytes, like `dependents` (hashing a `Path` walks its components;
+    /// every lookup of an imported helper asks both).
+    modules: RwLock<HashMap<OsString, Arc<ModuleSummaries>>>,
     /// module → files whose analysis looked into it.
-    dependents: RwLock<HashMap<PathBuf, HashSet<PathBuf>>>,
+    dependents: RwLock<HashMap<OsString, HashSet<OsString>>>,
 }
 
 impl std::fmt::Debug for ModuleSummaryCache {
@@ -53,8 +56,8 @@ impl ModuleSummaryCache {
     /// file (module or entry file) whose findings may change, `path` excluded.
     pub fn invalidate(&self, path: &Path) -> Vec<PathBuf> {
         let dependents = read(&self.dependents);
-        let mut affected: HashSet<PathBuf> = HashSet::default();
-        let mut queue = vec![path.to_path_buf()];
+        let mut affected: HashSet<OsString> = HashSet::default();
+        let mut queue = vec![path.as_os_str().to_owned()];
         while let Some(next) = queue.pop() {
             if let Some(users) = dependents.get(&next) {
                 for user in users {
@@ -66,13 +69,13 @@ impl ModuleSummaryCache {
         }
         drop(dependents);
         let mut modules = write(&self.modules);
-        modules.remove(path);
+        modules.remove(path.as_os_str());
         for file in &affected {
             modules.remove(file);
         }
         drop(modules);
-        affected.remove(path);
-        let mut out: Vec<PathBuf> = affected.into_iter().collect();
+        affected.remove(path.as_os_str());
+        let mut out: Vec<PathBuf> = affected.into_iter().map(PathBuf::from).collect();
         out.sort();
         out
     }
@@ -107,13 +110,14 @@ impl ModuleSummaryCache {
 
     fn record_dependency(&self, module: &Path, user: &Path) {
         // Mostly known already (every lint of `user` asks again): a shared lock, no copies.
+        let (module, user) = (module.as_os_str(), user.as_os_str());
         if read(&self.dependents).get(module).is_some_and(|users| users.contains(user)) {
             return;
         }
         let mut dependents = write(&self.dependents);
-        let users = dependents.entry(module.to_path_buf()).or_default();
+        let users = dependents.entry(module.to_owned()).or_default();
         if !users.contains(user) {
-            users.insert(user.to_path_buf());
+            users.insert(user.to_owned());
         }
     }
 }
@@ -180,7 +184,7 @@ impl CachedLookup<'_> {
     }
 
     fn module(&self, path: &Path) -> Option<Arc<ModuleSummaries>> {
-        if let Some(hit) = read(&self.cache.modules).get(path) {
+        if let Some(hit) = read(&self.cache.modules).get(path.as_os_str()) {
             return Some(hit.clone());
         }
         if !self.visiting.borrow_mut().insert(path.to_path_buf()) {
@@ -189,7 +193,7 @@ impl CachedLookup<'_> {
         let computed = self.analyse(path);
         self.visiting.borrow_mut().remove(path);
         let computed = Arc::new(computed?);
-        write(&self.cache.modules).insert(path.to_path_buf(), computed.clone());
+        write(&self.cache.modules).insert(path.as_os_str().to_owned(), computed.clone());
         Some(computed)
     }
 
