@@ -5,7 +5,7 @@
 use clerkguard_syntax::ast::{CallExpr, Callee, Expr, TaggedTpl};
 
 use super::FileSemantics;
-use super::ast_util::{chain_names, chain_parts, chain_root, join_parts, peel};
+use super::ast_util::{ChainPart, chain_names, chain_parts, chain_root, join_parts, peel};
 use super::clerk_api::ClerkFn;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,7 +125,19 @@ fn is_data_client_name(name: &str) -> bool {
 pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
     let Callee::Expr(callee) = &call.callee else { return None };
     let names = chain_parts(callee);
-    let what = || join_parts(&names);
+    let kind = effect_kind(callee, &names, sem)?;
+    Some(Effect { kind, what: join_parts(&names) })
+}
+
+/// Whether [`call_effect`] classifies the call as a data effect (without describing it: the
+/// query recogniser asks this of every call it sees).
+pub fn is_data_effect(call: &CallExpr, sem: &FileSemantics) -> bool {
+    let Callee::Expr(callee) = &call.callee else { return false };
+    effect_kind(callee, &chain_parts(callee), sem).is_some()
+}
+
+/// The kind of effect of a call of `callee`, whose chain is `names`.
+fn effect_kind(callee: &Expr, names: &[ChainPart<'_>], sem: &FileSemantics) -> Option<EffectKind> {
     let last: &str = names.last().map_or("", |(n, _)| n);
     let root: &str = names.first().map_or("", |(n, _)| n);
 
@@ -139,7 +151,7 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
         } else {
             EffectKind::Mutation
         };
-        return Some(Effect { kind, what: what() });
+        return Some(kind);
     }
     // A Clerk backend client held in a variable: `client.users.updateUserMetadata(...)`.
     if names.len() >= 3
@@ -160,22 +172,22 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
         } else {
             EffectKind::Mutation
         };
-        return Some(Effect { kind, what: what() });
+        return Some(kind);
     }
     if names.len() == 1 {
         return match root {
-            "fetch" => Some(Effect { kind: EffectKind::Read, what: what() }),
+            "fetch" => Some(EffectKind::Read),
             "writeFile" | "unlink" | "rm" | "appendFile" | "mkdir" | "rename" | "writeFileSync" | "unlinkSync" => {
-                Some(Effect { kind: EffectKind::Mutation, what: what() })
+                Some(EffectKind::Mutation)
             }
-            "sql" | "query" => Some(Effect { kind: EffectKind::Read, what: what() }),
+            "sql" | "query" => Some(EffectKind::Read),
             _ => None,
         };
     }
     if matches!(root, "fs" | "fsp" | "fsPromises") && !last.starts_with("exists") {
         let kind =
             if last.starts_with("read") || last.starts_with("stat") { EffectKind::Read } else { EffectKind::Mutation };
-        return Some(Effect { kind, what: what() });
+        return Some(kind);
     }
     let data_root = is_data_client_name(root) || is_model_name(root, last) || imported_from_data_module(root, sem);
     if !data_root {
@@ -186,10 +198,10 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
         let first_method: &str = names.get(1).map_or("", |(n, _)| n);
         match first_method {
             "insert" | "update" | "delete" | "insertInto" | "updateTable" | "deleteFrom" | "replaceInto" => {
-                return Some(Effect { kind: EffectKind::Mutation, what: what() });
+                return Some(EffectKind::Mutation);
             }
             "select" | "selectDistinct" | "selectFrom" | "query" | "execute" | "$queryRaw" | "rpc" | "get" | "all" => {
-                return Some(Effect { kind: EffectKind::Read, what: what() });
+                return Some(EffectKind::Read);
             }
             "from" => {
                 // supabase.from(t).insert()/update()/delete()/upsert()/select()
@@ -199,7 +211,7 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
                     } else {
                         EffectKind::Read
                     };
-                return Some(Effect { kind, what: what() });
+                return Some(kind);
             }
             _ => {}
         }
@@ -207,12 +219,12 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
     if MUTATING_METHODS.contains(&last)
         || matches!(last, "set" | "del" | "hset" | "incr" | "lpush" | "save" | "$transaction")
     {
-        return Some(Effect { kind: EffectKind::Mutation, what: what() });
+        return Some(EffectKind::Mutation);
     }
     if READ_METHODS.contains(&last)
         || matches!(last, "get" | "hget" | "where" | "from" | "values" | "returning" | "eq" | "single")
     {
-        return Some(Effect { kind: EffectKind::Read, what: what() });
+        return Some(EffectKind::Read);
     }
     None
 }

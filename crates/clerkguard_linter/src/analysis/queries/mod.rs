@@ -199,7 +199,9 @@ impl Cx<'_> {
 pub(crate) fn recognize_call(call: &CallExpr, cx: &Cx<'_>) -> Option<Query> {
     let Callee::Expr(callee) = &call.callee else { return None };
     // Only calls the effect model counts as data access (same client-name conventions).
-    super::effects::call_effect(call, cx.sem)?;
+    if !super::effects::is_data_effect(call, cx.sem) {
+        return None;
+    }
     let (root, segments) = decompose(callee, &call.args, range_of(call));
     if segments.is_empty() {
         return None;

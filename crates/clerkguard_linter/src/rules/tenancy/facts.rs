@@ -373,7 +373,7 @@ impl Visit for CheckScan<'_> {
         // Clerk backend organization calls: `clerk.organizations.updateOrganization(orgId, ...)`.
         if let Some(pos) = names.iter().position(|(name, calls)| name == "organizations" && *calls == 0)
             && pos + 2 == names.len()
-            && crate::analysis::effects::call_effect(call, self.sem).is_some()
+            && crate::analysis::effects::is_data_effect(call, self.sem)
         {
             let arg = call.args.first().map(|a| &*a.expr);
             let value_expr = match arg.map(peel) {

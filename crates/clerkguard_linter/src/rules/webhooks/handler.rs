@@ -18,7 +18,7 @@ use clerkguard_syntax::visit::{Visit, VisitWith};
 use crate::FileContext;
 use crate::analysis::ast_util::{as_member, chain_names, pat_idents, peel, range_of};
 use crate::analysis::clerk_api::ClerkFn;
-use crate::analysis::effects::{call_effect, tagged_template_effect};
+use crate::analysis::effects::{is_data_effect, tagged_template_effect};
 use crate::analysis::entry_points::EntryPointKind;
 use crate::analysis::flow::Analyzer;
 use crate::analysis::functions::{FnBody, FnRef};
@@ -512,7 +512,7 @@ impl Walk<'_, '_> {
             }
             return;
         }
-        let is_effect = call_effect(call, self.ctx.semantics).is_some()
+        let is_effect = is_data_effect(call, self.ctx.semantics)
             || matches!(&call.callee, Callee::Expr(c) if self.analyzer.summary_of_callee(c).is_some_and(|s| s.performs_effect));
         let takes_payload = !is_effect && self.takes_payload(call, state);
         if is_effect || takes_payload {
