@@ -21,7 +21,7 @@ mod workspace;
 mod yaml_lines;
 
 pub use discovery::find_project_roots;
-pub use discovery::{find_project_root, is_ignored_dir, walk_source_files};
+pub use discovery::{find_project_root, is_ignored_dir, path_order, walk_source_files};
 pub use file_role::{FileRole, RouterKind, classify_path};
 pub use jsonc::{parse_jsonc, strip_jsonc};
 pub use manifest::{DependencyKind, minimum_of_range};

@@ -282,7 +282,7 @@ impl ModuleGraph {
             let state = read(&self.state);
             let mut roots: Vec<PathBuf> =
                 state.directives.iter().filter(|(_, (client, _))| *client).map(|(p, _)| p.clone()).collect();
-            roots.sort();
+            roots.sort_unstable_by(|a, b| clerkguard_project::path_order(a, b));
             roots
         };
         let mut client: HashMap<PathBuf, Option<PathBuf>> = roots.iter().map(|r| (r.clone(), None)).collect();
