@@ -95,7 +95,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     run.files = lint_all(&workspace, &files, timings.as_mut());
     step("lint");
     run.elapsed = started.elapsed();
-    for file in &run.files {
+    for file in run.files.iter().filter(|f| f.report.skipped.is_some() || !f.report.panicked_rules.is_empty()) {
         let shown = render::display_path(&file.path, &base);
         if let Some(reason) = &file.report.skipped {
             run.messages.push(format!("note: skipped {shown}: {reason}"));

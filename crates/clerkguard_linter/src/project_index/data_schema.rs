@@ -393,8 +393,19 @@ impl DataSchema {
         let mut inferred: Vec<Model> = Vec::new();
         // Normalized name → position in `inferred`.
         let mut positions: HashMap<String, usize> = HashMap::default();
+        // The same few model and column names come back in every file: each is normalised
+        // and classified once (this runs on one thread, between the two stages of a batch).
+        let mut model_keys: HashMap<String, String> = HashMap::default();
+        let mut column_kinds: HashMap<String, (bool, bool)> = HashMap::default();
         for (model_name, columns) in observed {
-            let key = normalize(&model_name);
+            let key = match model_keys.get(&model_name) {
+                Some(key) => key.clone(),
+                None => {
+                    let key = normalize(&model_name);
+                    model_keys.insert(model_name.clone(), key.clone());
+                    key
+                }
+            };
             if self.keys.contains_key(&key) {
                 continue;
             }
@@ -404,8 +415,16 @@ impl DataSchema {
             });
             let model = &mut inferred[index];
             for (column, value) in columns {
-                let is_org = is_org_column_name(&column) || value == ValueSource::SessionOrg;
-                let is_owner = is_owner_column_name(&column) || value == ValueSource::SessionUser;
+                let (org_name, owner_name) = match column_kinds.get(&column) {
+                    Some(kinds) => *kinds,
+                    None => {
+                        let kinds = (is_org_column_name(&column), is_owner_column_name(&column));
+                        column_kinds.insert(column.clone(), kinds);
+                        kinds
+                    }
+                };
+                let is_org = org_name || value == ValueSource::SessionOrg;
+                let is_owner = owner_name || value == ValueSource::SessionUser;
                 if !model.fields.iter().any(|f| f.name == column) && (is_org || is_owner) {
                     model.fields.push(Field {
                         name: column.clone(),
