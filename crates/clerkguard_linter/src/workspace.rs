@@ -208,11 +208,12 @@ impl Workspace {
         // project: its state is looked up once per directory, not per file.
         let mut dir_project: Option<(PathBuf, Arc<ProjectState>)> = None;
         for root in &self.roots {
-            let candidates = if root.is_file() { vec![root.clone()] } else { walk_source_files(root) };
+            let candidates: Vec<PathBuf> = if root.is_file() { vec![root.clone()] } else { walk_source_files(root) }
+                .into_iter()
+                .filter(|path| Self::is_analyzable(path))
+                .collect();
+            self.look_up_projects_of(&candidates);
             for path in candidates {
-                if !Self::is_analyzable(&path) {
-                    continue;
-                }
                 let parent = path.parent().unwrap_or(Path::new(""));
                 let project = match &dir_project {
                     Some((dir, project)) if dir == parent => project.clone(),
@@ -222,13 +223,26 @@ impl Workspace {
                         project
                     }
                 };
-                if !Self::ignored_by(&project, &path) && seen.insert(path.clone()) {
+                // (Roots may overlap; one root's walk names each file once.)
+                if !Self::ignored_by(&project, &path) && (self.roots.len() == 1 || seen.insert(path.clone())) {
                     files.push(path);
                 }
             }
         }
         *write(&self.scanned) = Some(Arc::new(files.clone()));
         files
+    }
+
+    /// Looks up the project of every directory of `files` on the thread pool: the first time,
+    /// a directory costs a look for its package.json on disk (thousands in a large app). The
+    /// first file's project is loaded first, so the threads do not each load the usual one.
+    fn look_up_projects_of(&self, files: &[PathBuf]) {
+        let Some(first) = files.first() else { return };
+        self.project_for(first);
+        let mut last_dir = None;
+        let one_per_dir: Vec<&PathBuf> =
+            files.iter().filter(|f| std::mem::replace(&mut last_dir, f.parent()) != f.parent()).collect();
+        one_per_dir.par_iter().for_each(|file| drop(self.project_for(file)));
     }
 
     /// The root of the project (nearest package.json) `path` belongs to, from a cache of the
