@@ -8,10 +8,10 @@ use clerkguard_project::middleware::{MatcherConfig, MiddlewareModel, RouteList};
 use clerkguard_syntax::{LineIndex, SourceKind, TextRange, parse_source};
 use semver::Version;
 
-use crate::analysis::{FileSemantics, ImportedName, clerk_api::is_clerk_server_module};
+use crate::analysis::{FileSemantics, ImportedName, NoSummaries, clerk_api::is_clerk_server_module};
 use crate::project_index::routing::RoutingModel;
 use crate::rules::entry_points::AnalyzedEntry;
-use crate::{Edit, FileContext, FileInput, Workspace};
+use crate::{Config, Edit, FileContext, FileInput, ProjectIndex, Workspace};
 
 /// The first import of a Clerk helper that needs the middleware at runtime (`auth`,
 /// `currentUser`, `getAuth`): they throw when `clerkMiddleware` did not run for the request.
@@ -218,6 +218,20 @@ pub fn with_file_context<R>(input: FileInput<'_>, f: impl FnOnce(&FileContext<'_
     let line_index = LineIndex::new(input.text);
     let ctx = FileContext::new(input, &line_index, module, &semantics);
     Some(f(&ctx))
+}
+
+/// `f` on the context of another file of the project (a route file a routing rule looks into),
+/// read through the index and analysed alone (no cross-module summaries). `None` when the file
+/// cannot be read or parsed.
+pub fn with_route_file<R>(
+    index: &ProjectIndex,
+    project: &ProjectInfo,
+    config: &Config,
+    path: &Path,
+    f: impl FnOnce(&FileContext<'_>) -> R,
+) -> Option<R> {
+    let text = index.read(path)?;
+    with_file_context(FileInput { path, text: &text, project, config, summaries: &NoSummaries, index }, f)
 }
 
 /// Whether the route file at `path` checks its caller itself (every entry point guards), with

@@ -1,9 +1,7 @@
-use super::common::{cve_2025_29927_fix, relies_on_middleware_alone, with_file_context};
-use crate::analysis::NoSummaries;
+use super::common::{cve_2025_29927_fix, relies_on_middleware_alone, with_route_file};
 use crate::project_index::routing::RouteStatus;
 use crate::{
-    Diagnostic, Edit, FileInput, Fix, ProjectFileContext, ProjectFileKind, RelatedInfo, Rule, RuleMeta, TextRange,
-    declare_rule,
+    Diagnostic, Edit, Fix, ProjectFileContext, ProjectFileKind, RelatedInfo, Rule, RuleMeta, TextRange, declare_rule,
 };
 
 /// Routes listed as related information, at most.
@@ -80,17 +78,10 @@ impl Rule for MiddlewareBypassCve202529927 {
             .iter()
             .filter(|r| r.status == RouteStatus::Protected)
             .filter(|r| {
-                ctx.index.read(&r.route.file).is_some_and(|text| {
-                    let input = FileInput {
-                        path: &r.route.file,
-                        text: &text,
-                        project: ctx.project,
-                        config: ctx.config,
-                        summaries: &NoSummaries,
-                        index: ctx.index,
-                    };
-                    with_file_context(input, |fc| relies_on_middleware_alone(fc.entries())).unwrap_or(false)
+                with_route_file(ctx.index, ctx.project, ctx.config, &r.route.file, |fc| {
+                    relies_on_middleware_alone(fc.entries())
                 })
+                .unwrap_or(false)
             })
             .collect();
         if exposed.is_empty() {

@@ -1,11 +1,10 @@
 use clerkguard_project::matcher::RouteMatcherParam;
 use clerkguard_project::middleware::ListRole;
 
-use super::common::{clerk_helper_import, is_public_by_design, with_file_context};
-use crate::analysis::NoSummaries;
+use super::common::{clerk_helper_import, is_public_by_design, with_route_file};
 use crate::analysis::entry_points::EntryPointKind;
 use crate::project_index::routing::{RouteProtection, RouteStatus};
-use crate::{Diagnostic, FileContext, FileInput, Rule, RuleMeta, declare_rule};
+use crate::{Diagnostic, FileContext, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -126,16 +125,7 @@ fn unguarded_mutation(ctx: &FileContext<'_>, route: &RouteProtection) -> bool {
     if is_public_by_design(&route.route.url_pattern) {
         return false;
     }
-    let Some(text) = ctx.index.read(&route.route.file) else { return false };
-    let input = FileInput {
-        path: &route.route.file,
-        text: &text,
-        project: ctx.project,
-        config: ctx.config,
-        summaries: &NoSummaries,
-        index: ctx.index,
-    };
-    with_file_context(input, |other| {
+    with_route_file(ctx.index, ctx.project, ctx.config, &route.route.file, |other| {
         // Files that use Clerk's helpers or import helpers of their own may check in ways a
         // single-file analysis misses: give them the benefit of the doubt.
         if clerk_helper_import(other.semantics).is_some() || other.text.contains("svix") {
