@@ -181,13 +181,8 @@ fn rule_selection(selected: &[String]) -> anyhow::Result<BTreeMap<String, RuleLe
 /// A broken `clerkguard.json` is a usage error in the CLI (the language server shows it as a
 /// diagnostic instead and runs with defaults).
 fn check_project_configs(workspace: &Workspace, files: &[PathBuf]) -> anyhow::Result<()> {
-    // Files of one directory share a project (the list is sorted: they are together).
-    let mut last_dir = None;
-    let roots: BTreeSet<PathBuf> = files
-        .iter()
-        .filter(|f| std::mem::replace(&mut last_dir, f.parent()) != f.parent())
-        .filter_map(|f| workspace.project_root(f))
-        .collect();
+    let roots: BTreeSet<PathBuf> =
+        Workspace::one_file_per_directory(files).filter_map(|f| workspace.project_root(f)).collect();
     for root in roots {
         Config::load_from_root(&root).map_err(|e| UsageError(format!("invalid configuration: {e}")))?;
     }

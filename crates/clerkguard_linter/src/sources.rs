@@ -3,9 +3,10 @@
 //! so the lint, the project index and its models, and the cross-module summaries share one
 //! read (a check used to read most files three or four times).
 //!
-//! Parses are not kept: keeping the syntax trees the project-wide models make, for the lint to
-//! reuse, was measured (BENCHMARKS.md) — it saved the second parse but cost 2.4× the memory and
-//! as much time again in page faults.
+//! Parses are not kept here. Keeping every syntax tree the data-schema scan made, for the lint
+//! to reuse, was measured (BENCHMARKS.md): it saved the second parse but cost 2.4× the memory
+//! and as much time again in page faults. The module graph keeps the few it makes for a batch
+//! lint, within a budget (`ModuleGraph::take_parse`).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -41,8 +42,7 @@ impl std::fmt::Debug for Sources {
 impl Sources {
     /// The current text of a file: its open buffer, else the disk (read once, then kept).
     pub fn text(&self, path: &Path) -> Result<Arc<str>, SkipReason> {
-        // (An empty map still hashes the key, and hashing a path walks its components: `check`
-        // has no open buffers.)
+        // (`check` has no open buffers: no lookup in an empty map.)
         let key = path.as_os_str();
         let overlays = read(&self.overlays);
         if !overlays.is_empty()

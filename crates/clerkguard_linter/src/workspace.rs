@@ -157,14 +157,7 @@ impl Workspace {
         let mut indexes: Vec<Arc<ProjectIndex>> = Vec::new();
         rayon::join(
             || {
-                let mut last_dir = None;
-                for file in files {
-                    // Files of one directory belong to one project (the list is sorted: they
-                    // are together).
-                    if last_dir == file.parent() {
-                        continue;
-                    }
-                    last_dir = file.parent();
+                for file in Self::one_file_per_directory(files) {
                     let index = self.index_for(file);
                     if !indexes.iter().any(|known| Arc::ptr_eq(known, &index)) {
                         indexes.push(index);
@@ -204,9 +197,6 @@ impl Workspace {
     pub fn source_files(&self) -> Vec<PathBuf> {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut files = Vec::new();
-        // The files of one directory are together in the walk's sorted output and belong to one
-        // project: its state is looked up once per directory, not per file.
-        let mut dir_project: Option<(PathBuf, Arc<ProjectState>)> = None;
         for root in &self.roots {
             let candidates: Vec<PathBuf> = if root.is_file() { vec![root.clone()] } else { walk_source_files(root) }
                 .into_iter()
@@ -214,15 +204,8 @@ impl Workspace {
                 .collect();
             self.look_up_projects_of(&candidates);
             for path in candidates {
-                let parent = path.parent().unwrap_or(Path::new(""));
-                let project = match &dir_project {
-                    Some((dir, project)) if dir == parent => project.clone(),
-                    _ => {
-                        let project = self.project_for(&path);
-                        dir_project = Some((parent.to_path_buf(), project.clone()));
-                        project
-                    }
-                };
+                // (Looked up above: `project_for` answers from its per-directory memo.)
+                let project = self.project_for(&path);
                 // (Roots may overlap; one root's walk names each file once.)
                 if !Self::ignored_by(&project, &path) && (self.roots.len() == 1 || seen.insert(path.clone())) {
                     files.push(path);
@@ -239,10 +222,15 @@ impl Workspace {
     fn look_up_projects_of(&self, files: &[PathBuf]) {
         let Some(first) = files.first() else { return };
         self.project_for(first);
-        let mut last_dir = None;
-        let one_per_dir: Vec<&PathBuf> =
-            files.iter().filter(|f| std::mem::replace(&mut last_dir, f.parent()) != f.parent()).collect();
+        let one_per_dir: Vec<&PathBuf> = Self::one_file_per_directory(files).collect();
         one_per_dir.par_iter().for_each(|file| drop(self.project_for(file)));
+    }
+
+    /// The first file of each run of files in one directory: files of one directory belong to
+    /// one project, and a sorted list (the scan's) keeps them together.
+    pub fn one_file_per_directory(files: &[PathBuf]) -> impl Iterator<Item = &PathBuf> {
+        let mut last_dir = None;
+        files.iter().filter(move |file| std::mem::replace(&mut last_dir, file.parent()) != file.parent())
     }
 
     /// The root of the project (nearest package.json) `path` belongs to, from a cache of the
