@@ -7,12 +7,14 @@ mod directives;
 mod line_index;
 mod parse;
 mod range;
+mod reparse;
 mod source_kind;
 
 pub use directives::{Directive, function_directives, module_directives};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use parse::{ParsedFile, SourceComment, SyntaxError, parse_source};
 pub use range::TextRange;
+pub use reparse::{ReparseKind, Reparser};
 pub use source_kind::SourceKind;
 
 /// Re-exported so downstream crates use the exact swc versions this crate parses with.

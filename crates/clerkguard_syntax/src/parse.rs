@@ -55,7 +55,14 @@ impl ParsedFile {
 
 /// Parses `text` as an ES module of the given dialect.
 pub fn parse_source(text: &str, kind: SourceKind) -> ParsedFile {
-    let first = parse_once(text, kind);
+    parse_at(text, 0, kind)
+}
+
+/// Parses `text`, which sits at byte `offset` of its file, as an ES module: every range in the
+/// result (spans, errors, comments, blanked ranges) is a range of the whole file. The
+/// incremental re-parse ([`crate::Reparser`]) parses a run of top-level items this way.
+pub(crate) fn parse_at(text: &str, offset: u32, kind: SourceKind) -> ParsedFile {
+    let first = parse_once(text, offset, kind);
     let mut errors = first.recovered.clone();
     let Some(fatal) = first.fatal.clone() else {
         return ParsedFile {
@@ -68,27 +75,34 @@ pub fn parse_source(text: &str, kind: SourceKind) -> ParsedFile {
     errors.insert(0, fatal.clone());
 
     let mut working = text.as_bytes().to_vec();
+    // Relative to `text` while recovering; moved to file offsets at the end.
     let mut skipped: Vec<TextRange> = Vec::new();
     let mut next_error = fatal;
+    let whole = TextRange::new(0, text.len() as u32);
+    let to_file = |skipped: Vec<TextRange>| -> Vec<TextRange> {
+        skipped.into_iter().map(|r| TextRange::new(r.start + offset, r.end + offset)).collect()
+    };
     for _ in 0..MAX_RECOVERY_ROUNDS {
-        let chunk = statement_chunk_around(&working, next_error.range.start, &skipped);
+        let at = next_error.range.start.saturating_sub(offset);
+        let chunk = statement_chunk_around(&working, at, &skipped);
         blank(&mut working, chunk);
         merge_into(&mut skipped, chunk);
         // Blanking only replaces non-newline ASCII-or-multibyte bytes by spaces byte-for-byte,
         // so the text stays valid UTF-8 only if whole characters are blanked: `blank` does that.
         let Ok(candidate) = std::str::from_utf8(&working) else { break };
-        let attempt = parse_once(candidate, kind);
+        let attempt = parse_once(candidate, offset, kind);
         match attempt.fatal {
             None => {
+                let skipped = to_file(skipped);
                 return ParsedFile { module: attempt.module, errors, comments: attempt.comments, skipped };
             }
             Some(err) => next_error = err,
         }
-        if skipped.len() == 1 && skipped[0] == TextRange::new(0, text.len() as u32) {
+        if skipped.len() == 1 && skipped[0] == whole {
             break;
         }
     }
-    ParsedFile { module: None, errors, comments: first.comments, skipped }
+    ParsedFile { module: None, errors, comments: first.comments, skipped: to_file(skipped) }
 }
 
 struct Attempt {
@@ -98,10 +112,11 @@ struct Attempt {
     comments: Vec<SourceComment>,
 }
 
-fn parse_once(text: &str, kind: SourceKind) -> Attempt {
+fn parse_once(text: &str, offset: u32, kind: SourceKind) -> Attempt {
     let comments = SingleThreadedComments::default();
-    let end = BytePos(BASE_POS + text.len() as u32);
-    let input = StringInput::new(text, BytePos(BASE_POS), end);
+    let start = BytePos(BASE_POS + offset);
+    let end = BytePos(BASE_POS + offset + text.len() as u32);
+    let input = StringInput::new(text, start, end);
     let lexer = Lexer::new(kind.syntax(), EsVersion::latest(), input, Some(&comments));
     let mut parser = Parser::new_from(lexer);
     let result = parser.parse_module();
