@@ -38,11 +38,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => {
-            keep_freed_memory();
+            keep_freed_memory(-1);
             check::run(args)
         }
         Command::Rule(args) => rule_cmd::run(args.id.as_deref()).and_then(|text| write_stdout(&text)).map(|()| 0),
-        Command::Lsp(args) => lsp_cmd::run(args),
+        Command::Lsp(args) => {
+            keep_freed_memory(LSP_PURGE_DELAY_MS);
+            lsp_cmd::run(args)
+        }
         Command::Routes(args) => routes_cmd::run(args),
     };
     match result {
@@ -54,17 +57,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// `check` is one batch: memory it frees is soon needed again, so mimalloc keeps it instead of
-/// handing it back to the OS after its default 10 ms (the kernel zero-fills every page handed
-/// back on its next use). On the 5,000-file benchmark app this cuts page faults to a third and
-/// system time by ~15 ms (BENCHMARKS.md). `MIMALLOC_PURGE_DELAY` in the environment still wins.
-fn keep_freed_memory() {
+/// How long the language server keeps memory it freed before handing it back to the OS: a
+/// keystroke's analysis frees what the next one (tens of milliseconds later) allocates again.
+const LSP_PURGE_DELAY_MS: i64 = 2_000;
+
+/// Memory freed is soon needed again, so mimalloc keeps it for `delay_ms` (`-1`: for good)
+/// instead of handing it back to the OS after its default 10 ms: the kernel zero-fills every
+/// page handed back on its next use. `check` is one batch and keeps it all: on the 5,000-file
+/// benchmark app this cuts page faults to a third and system time by ~15 ms. The language
+/// server keeps it through a burst of typing: zero-filling huge pages was ~19 % of a
+/// keystroke's analysis time (BENCHMARKS.md). `MIMALLOC_PURGE_DELAY` in the environment wins.
+fn keep_freed_memory(delay_ms: i64) {
     // `mi_option_purge_delay`: option 15 of mimalloc.h (v2); libmimalloc-sys names no constant.
     const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: stores an integer option of the allocator this binary links; mimalloc reads
         // options on use and allows setting them at any time.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, delay_ms as std::ffi::c_long) };
     }
 }
 

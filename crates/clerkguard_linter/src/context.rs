@@ -42,6 +42,8 @@ pub struct FileContext<'a> {
     locals: OnceCell<crate::analysis::locals::LocalFunctions<'a>>,
     /// The file's entry points (found once; four analyses walk them).
     entry_points: OnceCell<Vec<crate::analysis::entry_points::EntryPoint<'a>>>,
+    /// Analyses kept by an editor buffer's cache, offered for reuse (see `buffer_cache.rs`).
+    pub(crate) reuse: std::cell::RefCell<Option<crate::buffer_cache::EntryReuse>>,
     /// The answers of [`Self::mentions`] so far.
     mentions: crate::mentions::Mentions,
     /// A context rebuilt from kept facts, without the syntax tree (`module` is empty): see
@@ -87,6 +89,7 @@ impl<'a> FileContext<'a> {
             tenancy: OnceCell::new(),
             locals: OnceCell::new(),
             entry_points: OnceCell::new(),
+            reuse: Default::default(),
             mentions: Default::default(),
             hollow: false,
             syntax_needed: Cell::new(false),
@@ -155,7 +158,9 @@ impl<'a> FileContext<'a> {
 impl<'a> FileContext<'a> {
     /// The file's top-level functions; their summaries are computed once per lint.
     pub fn locals(&self) -> &crate::analysis::locals::LocalFunctions<'a> {
-        self.locals.get_or_init(|| crate::analysis::locals::LocalFunctions::collect(self.syntax()))
+        self.locals.get_or_init(|| {
+            crate::analysis::locals::LocalFunctions::collect(self.syntax()).recording(self.reuse.borrow().is_some())
+        })
     }
 
     /// The file's entry points (exports callers reach, inline Server Functions), found once.

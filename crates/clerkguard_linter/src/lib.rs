@@ -4,6 +4,7 @@
 
 pub mod analysis;
 mod batch;
+mod buffer_cache;
 mod config;
 mod context;
 mod diagnostic;
@@ -21,6 +22,7 @@ pub mod sources;
 mod suppression;
 mod workspace;
 
+pub use buffer_cache::BufferCache;
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleLevel, strip_jsonc};
 pub use context::{FileContext, FileInput, MiddlewareProtection};
 pub use diagnostic::{Diagnostic, RelatedInfo, Severity};
@@ -31,4 +33,4 @@ pub use registry::{Registry, registry};
 pub use rule::{Category, FixAvailability, ProjectFileContext, ProjectFileKind, Rule, RuleMeta};
 pub use workspace::{MAX_FILE_BYTES, ProjectState, Workspace, WorkspaceFile};
 
-pub use clerkguard_syntax::{LineCol, LineIndex, PositionEncoding, TextRange};
+pub use clerkguard_syntax::{LineCol, LineIndex, PositionEncoding, Reparser, TextRange};

@@ -13,6 +13,7 @@ use serde::Serialize;
 use clerkguard_syntax::ast::Module;
 
 use crate::analysis::{FileSemantics, SummaryLookup};
+use crate::buffer_cache::{self, BufferCache, EntryReuse};
 use crate::project_index::data_schema::{self, FileObservation};
 use crate::rules::meta::PARSE_ERROR;
 use crate::suppression::Suppressions;
@@ -140,7 +141,7 @@ pub fn lint_source_with_timings(
 }
 
 pub(crate) fn lint_source_timed(input: FileInput<'_>, timings: Option<&mut RuleTimings>) -> FileReport {
-    match lint_source_staged(input, false, None, timings).0 {
+    match lint_source_staged(input, false, ParseWith::Text, timings).0 {
         Staged::Done(report) => report,
         // Not reached: without deferral every rule runs in the first stage.
         Staged::Deferred(deferred) => deferred.finish(input.text, input.config, Vec::new()),
@@ -192,15 +193,25 @@ pub(crate) struct Deferred {
     kind: SourceKind,
 }
 
+/// Where a lint's syntax tree comes from.
+pub(crate) enum ParseWith<'r> {
+    /// A parse of the text.
+    Text,
+    /// A parse of the text made already (by the module graph).
+    Given(ParsedFile),
+    /// An editor buffer's cache: the tree comes from its incremental re-parse and goes back to
+    /// it afterwards, and entry-point analyses made at workspace `generation` are reused.
+    Buffer { cache: &'r mut BufferCache, generation: u64 },
+}
+
 /// Lints `text`. With `defer_schema_rules`, the rules that read the data schema do not run: a
 /// file they may report on comes back [`Staged::Deferred`] (finish it with
 /// [`Deferred::complete`] once the schema is built), and what the file teaches the schema comes
-/// back too, from the same parse (`Some` whenever the file was parsed for it). `parsed` is a
-/// parse of `text` made already (by the module graph), used instead of parsing again.
+/// back too, from the same parse (`Some` whenever the file was parsed for it).
 pub(crate) fn lint_source_staged(
     input: FileInput<'_>,
     defer_schema_rules: bool,
-    parsed: Option<ParsedFile>,
+    parse: ParseWith<'_>,
     mut timings: Option<&mut RuleTimings>,
 ) -> (Staged, Option<FileObservation>) {
     let FileInput { path, text, project, config, index, .. } = input;
@@ -218,10 +229,33 @@ pub(crate) fn lint_source_staged(
         report.skipped = Some(SkipReason::NotSource);
         return (Staged::Done(report), None);
     };
-    let parsed = match parsed {
-        Some(parsed) => parsed,
-        None => timed(&mut timings, "(parse)", || parse_source(text, kind)),
-    };
+    match parse {
+        ParseWith::Text => {
+            let parsed = timed(&mut timings, "(parse)", || parse_source(text, kind));
+            lint_parsed(input, report, &parsed, kind, defer_schema_rules, None, timings)
+        }
+        ParseWith::Given(parsed) => lint_parsed(input, report, &parsed, kind, defer_schema_rules, None, timings),
+        ParseWith::Buffer { cache, generation } => {
+            let parsed = timed(&mut timings, "(parse)", || cache.reparser.parse(text, kind));
+            let out =
+                lint_parsed(input, report, &parsed, kind, defer_schema_rules, Some((&mut *cache, generation)), timings);
+            cache.reparser.keep(parsed);
+            out
+        }
+    }
+}
+
+/// [`lint_source_staged`] once the file is parsed.
+fn lint_parsed(
+    input: FileInput<'_>,
+    mut report: FileReport,
+    parsed: &ParsedFile,
+    kind: SourceKind,
+    defer_schema_rules: bool,
+    buffer: Option<(&mut BufferCache, u64)>,
+    mut timings: Option<&mut RuleTimings>,
+) -> (Staged, Option<FileObservation>) {
+    let FileInput { text, config, .. } = input;
     let line_index = timed(&mut timings, "(line index)", || LineIndex::new(text));
     let mut diagnostics = Vec::new();
     report.syntax_error = !parsed.errors.is_empty();
@@ -245,12 +279,25 @@ pub(crate) fn lint_source_staged(
     };
     let semantics = timed(&mut timings, "(semantics)", || FileSemantics::build(module, text));
     let mut ctx = FileContext::new(input, &line_index, module, &semantics);
+    let buffer = buffer.map(|(cache, generation)| {
+        // Recording which same-file functions each analysis consults starts with `locals`.
+        *ctx.reuse.borrow_mut() = Some(EntryReuse::default());
+        let context = buffer_cache::file_context(&semantics, ctx.locals());
+        *ctx.reuse.borrow_mut() = Some(EntryReuse::new(cache.take_usable(generation, context)));
+        (cache, generation, context)
+    });
     if timings.is_some() {
         // A panic here is left to the first rule that asks for the entries (caught there).
         timed(&mut timings, "(entry points)", || catch_unwind(AssertUnwindSafe(|| ctx.entries().len())).ok());
     }
     let rules = if defer_schema_rules { RuleSet::WithoutSchema } else { RuleSet::All };
     diagnostics.extend(run_rules(config, rules, &mut timings, &mut report, |rule, found| rule.check_file(&ctx, found)));
+    if let Some((cache, generation, context)) = buffer
+        && let Some(reuse) = ctx.reuse.take()
+    {
+        let (kept, reused) = reuse.into_kept(ctx.entries.take(), ctx.tenancy.take());
+        cache.store(generation, context, kept, reused);
+    }
     if !defer_schema_rules {
         return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), None);
     }

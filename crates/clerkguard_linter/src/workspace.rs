@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::ModuleSummaryCache;
 use crate::config::{CONFIG_FILE_NAME, Config};
-use crate::lint::{Deferred, FileReport, RuleTimings, SkipReason, Staged, lint_source_staged};
+use crate::lint::{Deferred, FileReport, ParseWith, RuleTimings, SkipReason, Staged, lint_source_staged};
 use crate::locks::{read, write};
 use crate::project_index::data_schema::FileObservation;
 use crate::project_index::{ChangeImpact, ProjectIndex};
@@ -75,6 +75,9 @@ pub struct Workspace {
     dir_projects: RwLock<FxHashMap<std::ffi::OsString, Arc<ProjectState>>>,
     /// Held while a project index is built, so concurrent lints build it once.
     index_build: Mutex<()>,
+    /// Counts changes that may alter what a file's analysis reads from outside the file (file
+    /// changes, project settings); see [`crate::BufferCache`].
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Workspace {
@@ -91,7 +94,18 @@ impl Workspace {
             project_roots: RwLock::default(),
             dir_projects: RwLock::default(),
             index_build: Mutex::default(),
+            generation: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// The count of changes so far (see the `generation` field).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Counts a change, once its invalidation is done.
+    fn bump_generation(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn roots(&self) -> &[PathBuf] {
@@ -302,6 +316,7 @@ impl Workspace {
     fn forget_projects(&self) {
         write(&self.projects).clear();
         write(&self.dir_projects).clear();
+        self.bump_generation();
     }
 
     /// The loaded state of the project at `root` (loaded now if it was not yet).
@@ -338,6 +353,15 @@ impl Workspace {
         self.file_changed(path)
     }
 
+    /// [`Self::set_overlay`] for the buffer whose analyses `cache` keeps: the cache stays
+    /// usable if this edit was the only change since its last lint.
+    pub fn set_overlay_cached(&self, path: &Path, text: Option<&str>, cache: &mut crate::BufferCache) -> Vec<PathBuf> {
+        let before = self.generation();
+        let affected = self.set_overlay(path, text);
+        cache.note_own_change(before, self.generation());
+        affected
+    }
+
     /// The texts the analysis shares.
     pub fn sources(&self) -> &Sources {
         &self.sources
@@ -347,6 +371,13 @@ impl Workspace {
     /// findings may change: every file of the project for package.json or clerkguard.json,
     /// the importers of a module whose summaries others use.
     pub fn file_changed(&self, path: &Path) -> Vec<PathBuf> {
+        let affected = self.file_changed_only(path);
+        self.bump_generation();
+        affected
+    }
+
+    /// [`Self::file_changed`] but for counting the change.
+    fn file_changed_only(&self, path: &Path) -> Vec<PathBuf> {
         if !self.sources.has_overlay(path) {
             self.sources.forget(path);
         }
@@ -439,6 +470,18 @@ impl Workspace {
         self.lint_text_timed(path, text, Some(timings))
     }
 
+    /// [`Self::lint_text`] for an editor buffer: `cache` keeps the syntax tree and the
+    /// entry-point analyses between versions, so an edit re-parses only the top-level items it
+    /// touched and re-analyses only the entry points it changed (see [`crate::BufferCache`]).
+    /// For text that parses, the findings are [`Self::lint_text`]'s; half-typed text recovers
+    /// around the edit only (see [`clerkguard_syntax::Reparser`]).
+    pub fn lint_text_reparsing(&self, path: &Path, text: &str, cache: &mut crate::BufferCache) -> FileReport {
+        match self.lint_text_staged_with(path, text, false, Some(cache), None).0 {
+            Staged::Done(report) => report,
+            Staged::Deferred(deferred) => self.complete_deferred(path, text, deferred, None),
+        }
+    }
+
     fn lint_text_timed(&self, path: &Path, text: &str, timings: Option<&mut RuleTimings>) -> FileReport {
         match self.lint_text_staged(path, text, false, timings).0 {
             Staged::Done(report) => report,
@@ -454,6 +497,17 @@ impl Workspace {
         path: &Path,
         text: &str,
         defer_schema_rules: bool,
+        timings: Option<&mut RuleTimings>,
+    ) -> (Staged, Option<(Arc<ProjectIndex>, FileObservation)>) {
+        self.lint_text_staged_with(path, text, defer_schema_rules, None, timings)
+    }
+
+    fn lint_text_staged_with(
+        &self,
+        path: &Path,
+        text: &str,
+        defer_schema_rules: bool,
+        cache: Option<&mut crate::BufferCache>,
         mut timings: Option<&mut RuleTimings>,
     ) -> (Staged, Option<(Arc<ProjectIndex>, FileObservation)>) {
         let started = timings.is_some().then(Instant::now);
@@ -478,8 +532,14 @@ impl Workspace {
         }
         let defer = defer_schema_rules && !index.data_schema_ready();
         let input = project.file_input(path, text, &lookup, &index);
-        let parsed = index.module_graph_if_built().and_then(|graph| graph.take_parse(path, text));
-        let (staged, observed) = lint_source_staged(input, defer, parsed, timings);
+        let parse = match cache {
+            Some(cache) => ParseWith::Buffer { cache, generation: self.generation() },
+            None => match index.module_graph_if_built().and_then(|graph| graph.take_parse(path, text)) {
+                Some(parsed) => ParseWith::Given(parsed),
+                None => ParseWith::Text,
+            },
+        };
+        let (staged, observed) = lint_source_staged(input, defer, parse, timings);
         let staged = match staged {
             Staged::Done(report) => Staged::Done(with_config_error(report, &project)),
             deferred => deferred,

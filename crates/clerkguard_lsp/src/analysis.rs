@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use clerkguard_linter::{Diagnostic, FileReport, Workspace, WorkspaceFile};
+use clerkguard_linter::{BufferCache, Diagnostic, FileReport, Workspace, WorkspaceFile};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::capabilities::ClientCaps;
@@ -22,6 +22,8 @@ pub struct OpenOutcome {
     /// Other files whose findings may have changed with this version.
     pub dependents: Vec<PathBuf>,
     pub logs: Vec<(LogLevel, String)>,
+    /// The cache the analysis was lent, now holding this version's syntax tree and analyses.
+    pub cache: BufferCache,
 }
 
 /// The result of analysing a file that is not open.
@@ -32,18 +34,23 @@ pub struct ClosedOutcome {
     pub logs: Vec<(LogLevel, String)>,
 }
 
-pub fn analyse_open(workspace: &Workspace, snapshot: &Snapshot, caps: &ClientCaps) -> OpenOutcome {
+pub fn analyse_open(
+    workspace: &Workspace,
+    snapshot: &Snapshot,
+    mut cache: BufferCache,
+    caps: &ClientCaps,
+) -> OpenOutcome {
     let mut logs = Vec::new();
     let mut dependents = Vec::new();
     if snapshot.on_disk {
         // Only a newer version may replace the overlay, and none once the document closed.
         let mut overlay = snapshot.overlay.lock().unwrap_or_else(|p| p.into_inner());
         if !overlay.closed && overlay.version.is_none_or(|v| v < snapshot.version) {
-            dependents = workspace.set_overlay(&snapshot.path, Some(&snapshot.text));
+            dependents = workspace.set_overlay_cached(&snapshot.path, Some(&snapshot.text), &mut cache);
             overlay.version = Some(snapshot.version);
         }
     }
-    let report = workspace.lint_text(&snapshot.path, &snapshot.text);
+    let report = workspace.lint_text_reparsing(&snapshot.path, &snapshot.text, &mut cache);
     note_report(&report, &mut logs);
     let clean = !report.syntax_error;
     let findings = match (&snapshot.last_good, clean) {
@@ -70,6 +77,7 @@ pub fn analyse_open(workspace: &Workspace, snapshot: &Snapshot, caps: &ClientCap
         parsed_cleanly: clean,
         dependents,
         logs,
+        cache,
     }
 }
 

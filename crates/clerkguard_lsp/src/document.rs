@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use clerkguard_linter::{Diagnostic, PositionEncoding};
+use clerkguard_linter::{BufferCache, Diagnostic, PositionEncoding};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -47,6 +47,10 @@ pub struct Document {
     /// An analysis loop of this document is running (see `scheduler.rs`).
     pub analysis_running: bool,
     pub overlay: Arc<Mutex<OverlayState>>,
+    /// The syntax tree and entry-point analyses of the last analysed version, for re-analysing
+    /// only what an edit touched; lent to the running analysis (`None` meanwhile). In a mutex
+    /// because the documents are shared between threads (the cache is `Send`, not `Sync`).
+    cache: Mutex<Option<BufferCache>>,
 }
 
 /// What an analysis of one version needs, detached from the document.
@@ -76,7 +80,18 @@ impl Document {
             generation: 0,
             analysis_running: false,
             overlay: Arc::default(),
+            cache: Mutex::new(Some(BufferCache::new())),
         }
+    }
+
+    /// Lends the document's cache to an analysis (an empty one if another analysis has it).
+    pub fn take_cache(&mut self) -> BufferCache {
+        self.cache.get_mut().unwrap_or_else(|p| p.into_inner()).take().unwrap_or_default()
+    }
+
+    /// Takes the cache back after an analysis.
+    pub fn return_cache(&mut self, cache: BufferCache) {
+        *self.cache.get_mut().unwrap_or_else(|p| p.into_inner()) = Some(cache);
     }
 
     pub fn text(&self) -> String {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use clerkguard_linter::Workspace;
+use clerkguard_linter::{BufferCache, Workspace};
 use tower_lsp_server::ls_types::NumberOrString;
 use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
@@ -44,11 +44,11 @@ impl Session {
             // Clears the flag if the loop ends early, so a failure cannot stall the document.
             let mut running = RunningFlag { session: session.clone(), key: key.clone(), armed: true };
             loop {
-                let (snapshot, generation) = {
-                    let Some(doc) = session.documents.get(&key) else { return };
-                    (doc.snapshot(&key), doc.generation)
+                let (snapshot, generation, cache) = {
+                    let Some(mut doc) = session.documents.get_mut(&key) else { return };
+                    (doc.snapshot(&key), doc.generation, doc.take_cache())
                 };
-                session.analyse_and_publish(snapshot).await;
+                session.analyse_and_publish(snapshot, cache).await;
                 // Checked and cleared under the entry's lock: an edit either lands before (and
                 // the loop goes again) or after (and starts a loop of its own).
                 let Some(mut doc) = session.documents.get_mut(&key) else { return };
@@ -61,11 +61,12 @@ impl Session {
         });
     }
 
-    async fn analyse_and_publish(self: &Arc<Self>, snapshot: Snapshot) {
+    async fn analyse_and_publish(self: &Arc<Self>, snapshot: Snapshot, cache: BufferCache) {
         let workspace = self.workspace();
         let caps = self.caps();
         let (key, uri) = (snapshot.key.clone(), snapshot.uri.clone());
-        let outcome = match tokio::task::spawn_blocking(move || analyse_open(&workspace, &snapshot, &caps)).await {
+        let outcome = match tokio::task::spawn_blocking(move || analyse_open(&workspace, &snapshot, cache, &caps)).await
+        {
             Ok(outcome) => outcome,
             Err(e) => {
                 self.log.error(format!("analysis of {} failed: {e}", uri.as_str()));
@@ -74,6 +75,9 @@ impl Session {
         };
         for (level, message) in outcome.logs {
             self.log.log(level, message);
+        }
+        if let Some(mut doc) = self.documents.get_mut(&key) {
+            doc.return_cache(outcome.cache);
         }
         if !self.settings().enable {
             return;

@@ -39,6 +39,7 @@ pub struct Reparser {
     layout: Option<Layout>,
     /// That parse, once handed back.
     kept: Option<ParsedFile>,
+    last_kind: Option<ReparseKind>,
 }
 
 struct Layout {
@@ -75,7 +76,14 @@ impl Reparser {
 
     /// Parses `text`, reusing the kept parse of the last version where the edit allows.
     pub fn parse(&mut self, text: &str, kind: SourceKind) -> ParsedFile {
-        self.parse_reporting(text, kind).0
+        let (parsed, how) = self.parse_reporting(text, kind);
+        self.last_kind = Some(how);
+        parsed
+    }
+
+    /// How the last [`Self::parse`] went.
+    pub fn last_kind(&self) -> Option<ReparseKind> {
+        self.last_kind
     }
 
     /// [`Self::parse`], also saying how the parse went.

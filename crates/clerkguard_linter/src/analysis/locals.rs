@@ -14,6 +14,12 @@ pub struct LocalFunctions<'a> {
     functions: HashMap<String, FnRef<'a>>,
     memo: RefCell<HashMap<String, Option<FunctionSummary>>>,
     in_progress: RefCell<HashSet<String>>,
+    /// When recording: every function whose summary was asked for, in order, with what each
+    /// one's own summary consulted (so a memoised answer logs its dependencies too). An
+    /// editor buffer's cache reuses an entry point's analysis only while these are unchanged.
+    recording: bool,
+    log: RefCell<Vec<String>>,
+    consulted_by: RefCell<HashMap<String, Vec<String>>>,
 }
 
 impl<'a> LocalFunctions<'a> {
@@ -56,7 +62,34 @@ impl<'a> LocalFunctions<'a> {
                 _ => {}
             }
         }
-        Self { functions, memo: RefCell::default(), in_progress: RefCell::default() }
+        Self {
+            functions,
+            memo: RefCell::default(),
+            in_progress: RefCell::default(),
+            recording: false,
+            log: RefCell::default(),
+            consulted_by: RefCell::default(),
+        }
+    }
+
+    /// Records which functions' summaries are asked for (see [`Self::consulted_since`]).
+    pub fn recording(mut self, on: bool) -> Self {
+        self.recording = on;
+        self
+    }
+
+    /// A mark in the log of consulted functions.
+    pub fn log_mark(&self) -> usize {
+        self.log.borrow().len()
+    }
+
+    /// The same-file functions whose summaries were asked for since `mark`, directly or by
+    /// the summaries computed for them (sorted, without repeats).
+    pub fn consulted_since(&self, mark: usize) -> Vec<String> {
+        let mut names: Vec<String> = self.log.borrow().get(mark..).unwrap_or_default().to_vec();
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 
     pub fn get(&self, name: &str) -> Option<FnRef<'a>> {
@@ -71,13 +104,26 @@ impl<'a> LocalFunctions<'a> {
     /// is being computed (recursion).
     pub fn summary(&self, name: &str, analyzer: &Analyzer<'_>) -> Option<FunctionSummary> {
         if let Some(known) = self.memo.borrow().get(name) {
+            if self.recording {
+                let mut log = self.log.borrow_mut();
+                log.push(name.to_string());
+                log.extend(self.consulted_by.borrow().get(name).into_iter().flatten().cloned());
+            }
             return *known;
         }
         let func = self.get(name)?;
+        if self.recording {
+            self.log.borrow_mut().push(name.to_string());
+        }
         if !self.in_progress.borrow_mut().insert(name.to_string()) {
             return None;
         }
+        let mark = self.log_mark();
         let summary = analyzer.analyze(func, EntryKind::Helper).summary;
+        if self.recording {
+            let consulted = self.log.borrow().get(mark..).unwrap_or_default().to_vec();
+            self.consulted_by.borrow_mut().insert(name.to_string(), consulted);
+        }
         self.in_progress.borrow_mut().remove(name);
         self.memo.borrow_mut().insert(name.to_string(), Some(summary));
         Some(summary)

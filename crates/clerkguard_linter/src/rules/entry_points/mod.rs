@@ -64,6 +64,12 @@ pub struct AnalyzedEntry {
 }
 
 impl AnalyzedEntry {
+    /// Makes a kept analysis the `index`-th entry point of a new version of its file (its
+    /// function unchanged, in the same place).
+    pub(crate) fn reindex(&mut self, index: usize) {
+        self.index = index;
+    }
+
     /// Where statements go at the top of the body, with their indentation.
     pub fn body_insert(&self, ctx: &FileContext<'_>) -> Option<(u32, String)> {
         self.body_insert
@@ -85,32 +91,51 @@ impl AnalyzedEntry {
 pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
     let locals = ctx.locals();
     let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
+    let mut reuse = ctx.reuse.borrow_mut();
     ctx.entry_points()
         .iter()
         .enumerate()
-        .map(|(index, entry)| {
-            let func = entry.func.get();
-            let kind = match entry.kind {
-                EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
-                EntryPointKind::RouteHandler { .. } => EntryKind::RouteHandler,
-                EntryPointKind::PagesApi => EntryKind::PagesApi,
-                EntryPointKind::Page => EntryKind::Page,
-            };
-            let facts = analyzer.analyze(func, kind);
-            AnalyzedEntry {
-                wrapper_guards: entry.wrapper_guards(),
-                kind: entry.kind.clone(),
-                name: entry.name.clone(),
-                report_range: entry.report_range,
-                facts,
-                make_async: make_async(func, ctx.text),
-                params: param_names(func),
-                index,
-                body_insert: OnceCell::new(),
-                declared: OnceCell::new(),
+        .map(|(index, entry)| match reuse.as_mut() {
+            Some(reuse) => {
+                if let Some(kept) = reuse.reuse(index, entry, locals, ctx.text) {
+                    return kept;
+                }
+                let mark = locals.log_mark();
+                let analyzed = analyze_entry(ctx, &analyzer, index, entry);
+                reuse.record(index, locals.consulted_since(mark), locals, ctx.text);
+                analyzed
             }
+            None => analyze_entry(ctx, &analyzer, index, entry),
         })
         .collect()
+}
+
+fn analyze_entry(
+    ctx: &FileContext<'_>,
+    analyzer: &Analyzer<'_>,
+    index: usize,
+    entry: &crate::analysis::entry_points::EntryPoint<'_>,
+) -> AnalyzedEntry {
+    let func = entry.func.get();
+    let kind = match entry.kind {
+        EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
+        EntryPointKind::RouteHandler { .. } => EntryKind::RouteHandler,
+        EntryPointKind::PagesApi => EntryKind::PagesApi,
+        EntryPointKind::Page => EntryKind::Page,
+    };
+    let facts = analyzer.analyze(func, kind);
+    AnalyzedEntry {
+        wrapper_guards: entry.wrapper_guards(),
+        kind: entry.kind.clone(),
+        name: entry.name.clone(),
+        report_range: entry.report_range,
+        facts,
+        make_async: make_async(func, ctx.text),
+        params: param_names(func),
+        index,
+        body_insert: OnceCell::new(),
+        declared: OnceCell::new(),
+    }
 }
 
 fn param_names(func: FnRef<'_>) -> Vec<String> {

@@ -177,22 +177,37 @@ fn compute(ctx: &FileContext<'_>) -> Vec<TenancyFacts> {
     }
     let locals = ctx.locals();
     let analyzer = Analyzer { sem: ctx.semantics, summaries: ctx.summaries, locals, extra_guards: &ctx.config.guards };
+    let mut reuse = ctx.reuse.borrow_mut();
     ctx.entry_points()
         .iter()
-        .map(|entry| {
-            let func = entry.func.get();
-            let kind = match entry.kind {
-                entry_points::EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
-                entry_points::EntryPointKind::RouteHandler { .. } => EntryKind::RouteHandler,
-                entry_points::EntryPointKind::PagesApi => EntryKind::PagesApi,
-                entry_points::EntryPointKind::Page => EntryKind::Page,
-            };
-            let bindings = Bindings::for_function(func, kind, &analyzer);
-            let queries = queries::queries_in_function(func, &bindings, ctx.semantics);
-            let checks = collect_checks(func, &bindings, ctx.semantics, &queries, ctx.text);
-            TenancyFacts { bindings, queries, checks }
+        .enumerate()
+        .map(|(index, entry)| match reuse.as_mut() {
+            Some(reuse) => {
+                if let Some(kept) = reuse.take_tenancy(index) {
+                    return kept;
+                }
+                let mark = locals.log_mark();
+                let facts = compute_entry(ctx, &analyzer, entry);
+                reuse.record(index, locals.consulted_since(mark), locals, ctx.text);
+                facts
+            }
+            None => compute_entry(ctx, &analyzer, entry),
         })
         .collect()
+}
+
+fn compute_entry(ctx: &FileContext<'_>, analyzer: &Analyzer<'_>, entry: &entry_points::EntryPoint<'_>) -> TenancyFacts {
+    let func = entry.func.get();
+    let kind = match entry.kind {
+        entry_points::EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
+        entry_points::EntryPointKind::RouteHandler { .. } => EntryKind::RouteHandler,
+        entry_points::EntryPointKind::PagesApi => EntryKind::PagesApi,
+        entry_points::EntryPointKind::Page => EntryKind::Page,
+    };
+    let bindings = Bindings::for_function(func, kind, analyzer);
+    let queries = queries::queries_in_function(func, &bindings, ctx.semantics);
+    let checks = collect_checks(func, &bindings, ctx.semantics, &queries, ctx.text);
+    TenancyFacts { bindings, queries, checks }
 }
 
 fn collect_checks(func: FnRef<'_>, bindings: &Bindings, sem: &FileSemantics, queries: &[Query], text: &str) -> Checks {

@@ -1,0 +1,230 @@
+//! What an editor buffer keeps between versions: its syntax tree (for the incremental re-parse,
+//! [`Reparser`]) and the analyses of its entry points (guard flow and tenancy facts), reused
+//! when nothing they read changed.
+//!
+//! An entry point's analysis reads its own function; the file's imports, directives and
+//! middleware parameters ([`FileSemantics`]); which names are same-file functions; the
+//! summaries of the same-file functions it calls (logged while it runs, with what their own
+//! summaries called: [`LocalFunctions::consulted_since`]); and the summaries of imported
+//! modules. A kept analysis is reused when:
+//! - the function is the same text at the same place, with the same name, kind and wrapper;
+//! - every same-file function it consulted has the same text;
+//! - the file's semantics and function names are the same;
+//! - the workspace counted no change since the last lint but this buffer's own edit (another
+//!   file, a manifest or the settings changing may change imported summaries).
+//!
+//! Texts are compared by 64-bit hashes (FxHash, with lengths and places also compared).
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHasher};
+
+use clerkguard_syntax::{Reparser, TextRange};
+
+use crate::analysis::FileSemantics;
+use crate::analysis::entry_points::{EntryFn, EntryPoint, EntryPointKind};
+use crate::analysis::locals::LocalFunctions;
+use crate::rules::entry_points::AnalyzedEntry;
+use crate::rules::tenancy::facts::TenancyFacts;
+
+/// The state an editor keeps for one open buffer between its versions; pass it to
+/// [`crate::Workspace::lint_text_reparsing`] and [`crate::Workspace::set_overlay_cached`].
+#[derive(Default)]
+pub struct BufferCache {
+    pub(crate) reparser: Reparser,
+    /// The workspace generation the kept analyses were made at; `None` once another change
+    /// may have made them stale.
+    generation: Option<u64>,
+    /// The hash of what every kept analysis read from the file besides functions.
+    context: u64,
+    kept: FxHashMap<u64, KeptEntry>,
+    /// Of the last lint's entry points, how many were reused and how many there were.
+    last_reuse: (usize, usize),
+}
+
+/// One entry point's analysis, kept for the next version.
+pub(crate) struct KeptEntry {
+    entry: AnalyzedEntry,
+    tenancy: Option<TenancyFacts>,
+    /// The same-file functions it consulted, with the hash of each one's text.
+    consulted: Vec<(String, u64)>,
+}
+
+impl BufferCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Called around the buffer's own overlay update: the kept analyses stay usable if the
+    /// generation moved by exactly that one change.
+    pub(crate) fn note_own_change(&mut self, before: u64, after: u64) {
+        self.generation = match self.generation {
+            Some(g) if g == before && after == before + 1 => Some(after),
+            _ => None,
+        };
+    }
+
+    /// The kept analyses usable for a lint at `generation` of a file with `context`; the rest
+    /// are dropped.
+    pub(crate) fn take_usable(&mut self, generation: u64, context: u64) -> FxHashMap<u64, KeptEntry> {
+        let kept = std::mem::take(&mut self.kept);
+        if self.generation == Some(generation) && self.context == context { kept } else { FxHashMap::default() }
+    }
+
+    /// Keeps a lint's analyses.
+    pub(crate) fn store(&mut self, generation: u64, context: u64, kept: FxHashMap<u64, KeptEntry>, reused: usize) {
+        self.generation = Some(generation);
+        self.context = context;
+        self.last_reuse = (reused, kept.len());
+        self.kept = kept;
+    }
+
+    /// Of the last lint's entry points: how many analyses were reused, and how many entry
+    /// points there were (for tests and statistics).
+    pub fn last_reuse(&self) -> (usize, usize) {
+        self.last_reuse
+    }
+
+    /// How the last parse went: whole file, unchanged, or only the touched items.
+    pub fn last_parse(&self) -> Option<clerkguard_syntax::ReparseKind> {
+        self.reparser.last_kind()
+    }
+}
+
+/// The reuse bookkeeping of one lint with a [`BufferCache`].
+#[derive(Default)]
+pub(crate) struct EntryReuse {
+    offered: FxHashMap<u64, KeptEntry>,
+    /// Per entry point of this lint, in order: its key and the functions it consulted.
+    keys: Vec<u64>,
+    consulted: Vec<Vec<(String, u64)>>,
+    /// Tenancy facts taken over from a kept analysis, until the tenancy pass asks for them.
+    tenancy: Vec<Option<TenancyFacts>>,
+    reused: usize,
+}
+
+impl EntryReuse {
+    pub(crate) fn new(offered: FxHashMap<u64, KeptEntry>) -> Self {
+        Self { offered, ..Default::default() }
+    }
+
+    /// The kept analysis of `entry`, if it is still valid; it becomes entry point `index`.
+    /// Either way the entry is registered (call [`Self::record`] after analysing it afresh).
+    pub(crate) fn reuse(
+        &mut self,
+        index: usize,
+        entry: &EntryPoint<'_>,
+        locals: &LocalFunctions<'_>,
+        text: &str,
+    ) -> Option<AnalyzedEntry> {
+        let key = entry_key(entry, text);
+        self.keys.push(key);
+        self.consulted.push(Vec::new());
+        self.tenancy.push(None);
+        let kept = self.offered.remove(&key)?;
+        let still = kept.consulted.iter().all(|(name, hash)| function_hash(locals, name, text) == Some(*hash));
+        if !still {
+            return None;
+        }
+        let KeptEntry { mut entry, tenancy, consulted } = kept;
+        entry.reindex(index);
+        self.reused += 1;
+        self.consulted[index] = consulted;
+        self.tenancy[index] = tenancy;
+        Some(entry)
+    }
+
+    /// Adds what an analysis of entry point `index` consulted (`names` from the log).
+    pub(crate) fn record(&mut self, index: usize, names: Vec<String>, locals: &LocalFunctions<'_>, text: &str) {
+        let Some(list) = self.consulted.get_mut(index) else { return };
+        for name in names {
+            if list.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            if let Some(hash) = function_hash(locals, &name, text) {
+                list.push((name, hash));
+            }
+        }
+    }
+
+    /// The tenancy facts of entry point `index` taken over from a kept analysis.
+    pub(crate) fn take_tenancy(&mut self, index: usize) -> Option<TenancyFacts> {
+        self.tenancy.get_mut(index).and_then(Option::take)
+    }
+
+    /// The analyses of this lint, to keep: `entries` and `tenancy` are the context's (tenancy
+    /// empty when not computed or when no entry point has effects).
+    /// Also returns how many analyses this lint reused.
+    pub(crate) fn into_kept(
+        self,
+        entries: Option<Vec<AnalyzedEntry>>,
+        tenancy: Option<Vec<TenancyFacts>>,
+    ) -> (FxHashMap<u64, KeptEntry>, usize) {
+        let reused = self.reused;
+        let Some(entries) = entries else {
+            // Nothing asked for the entries: what was offered is as valid as before.
+            return (self.offered, reused);
+        };
+        let mut tenancy: Vec<Option<TenancyFacts>> = match tenancy {
+            Some(t) if t.len() == entries.len() => t.into_iter().map(Some).collect(),
+            _ => self.tenancy,
+        };
+        tenancy.resize_with(entries.len(), || None);
+        let mut kept = FxHashMap::default();
+        for (((entry, key), consulted), tenancy) in entries.into_iter().zip(self.keys).zip(self.consulted).zip(tenancy)
+        {
+            kept.insert(key, KeptEntry { entry, tenancy, consulted });
+        }
+        (kept, reused)
+    }
+}
+
+/// What identifies an entry point's analysis: its function's text and place, name, kind and
+/// wrapper.
+fn entry_key(entry: &EntryPoint<'_>, text: &str) -> u64 {
+    let mut h = FxHasher::default();
+    let range = entry.func.get().range();
+    range.hash(&mut h);
+    text.get(range.as_usize_range()).unwrap_or("").hash(&mut h);
+    matches!(entry.func, EntryFn::Borrowed(_)).hash(&mut h);
+    entry.name.hash(&mut h);
+    entry.report_range.hash(&mut h);
+    entry.wrapper.hash(&mut h);
+    match &entry.kind {
+        EntryPointKind::ServerFunction { inline } => (0u8, *inline).hash(&mut h),
+        EntryPointKind::RouteHandler { method } => (1u8, method).hash(&mut h),
+        EntryPointKind::PagesApi => 2u8.hash(&mut h),
+        EntryPointKind::Page => 3u8.hash(&mut h),
+    }
+    h.finish()
+}
+
+/// The hash of a same-file function's text.
+fn function_hash(locals: &LocalFunctions<'_>, name: &str, text: &str) -> Option<u64> {
+    let range: TextRange = locals.get(name)?.range();
+    let mut h = FxHasher::default();
+    text.get(range.as_usize_range())?.hash(&mut h);
+    Some(h.finish())
+}
+
+/// The hash of what every entry point's analysis reads from the file besides functions: its
+/// semantics and the names of its functions.
+pub(crate) fn file_context(sem: &FileSemantics, locals: &LocalFunctions<'_>) -> u64 {
+    let mut h = FxHasher::default();
+    format!("{:?}", sem.directives).hash(&mut h);
+    let mut imports: Vec<_> = sem.imports.iter().collect();
+    imports.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (local, binding) in imports {
+        local.hash(&mut h);
+        binding.source.hash(&mut h);
+        format!("{:?}", binding.imported).hash(&mut h);
+        binding.range.hash(&mut h);
+        binding.type_only.hash(&mut h);
+    }
+    sem.import_decls.hash(&mut h);
+    sem.middleware_auth_params.hash(&mut h);
+    let mut names: Vec<&str> = locals.names().collect();
+    names.sort_unstable();
+    names.hash(&mut h);
+    h.finish()
+}

@@ -1,0 +1,171 @@
+//! The editor's incremental lint (`Workspace::lint_text_reparsing` with a `BufferCache`:
+//! re-parse of the touched items, reuse of unchanged entry points' analyses) finds exactly what
+//! a fresh lint of the same text finds, edit after edit, whenever the text parses.
+
+use std::path::{Path, PathBuf};
+
+use clerkguard_linter::{BufferCache, Diagnostic, Workspace};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").canonicalize().unwrap()
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn lint_both(
+    ws: &Workspace,
+    path: &Path,
+    text: &str,
+    cache: &mut BufferCache,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>, bool) {
+    ws.set_overlay_cached(path, Some(text), cache);
+    let incremental = ws.lint_text_reparsing(path, text, cache);
+    let fresh = ws.lint_text(path, text);
+    (incremental.diagnostics, fresh.diagnostics, fresh.syntax_error)
+}
+
+/// Edits a user makes inside code: statements typed after a line end, renames, deleted
+/// characters, a guard removed; and undos.
+fn edit(rng: &mut Rng, text: &str) -> String {
+    const TYPED: &[&str] = &[
+        "\n  const t = 1;",
+        "\n  await db.post.delete({ where: { id: \"x\" } });",
+        "\n  const { userId } = await auth();",
+        "\n  if (!userId) throw new Error(\"no\");",
+        "\n  return null;",
+        "\n  // note",
+        " ",
+    ];
+    let mut at = rng.below(text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut out = text.to_string();
+    match rng.below(4) {
+        0 => {
+            // After the end of a statement.
+            if let Some(end) = text[at..].find(";\n").map(|i| at + i + 1) {
+                out.insert_str(end, TYPED[rng.below(TYPED.len())]);
+            }
+        }
+        1 => {
+            let byte = text.as_bytes().get(at).copied().unwrap_or(b' ');
+            if byte.is_ascii_lowercase() && byte != b'z' {
+                out.replace_range(at..at + 1, &((byte + 1) as char).to_string());
+            }
+        }
+        2 => {
+            if let Some(pos) = text.find("throw ").or_else(|| text.find("redirect(")) {
+                out.replace_range(pos..pos, "void ");
+            }
+        }
+        _ => {
+            if at < text.len() {
+                let mut end = at + 1;
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                out.replace_range(at..end, "");
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn incremental_lint_matches_a_fresh_lint_after_random_edits() {
+    let root = fixtures();
+    let ws = Workspace::new(vec![root.clone()]);
+    let files: Vec<PathBuf> = ws.source_files().into_iter().filter(|f| Workspace::is_source(f)).collect();
+    assert!(files.len() > 50);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let (mut compared, mut reused, mut entries) = (0, 0, 0);
+    for path in &files {
+        let original = std::fs::read_to_string(path).unwrap();
+        let mut cache = BufferCache::new();
+        let mut history = vec![original.clone()];
+        for step in 0..24 {
+            let current = history.last().cloned().unwrap_or_default();
+            let text = if history.len() > 1 && rng.below(4) == 0 {
+                history.pop();
+                history.last().cloned().unwrap_or_default()
+            } else {
+                let next = edit(&mut rng, &current);
+                history.push(next.clone());
+                next
+            };
+            let (incremental, fresh, broken) = lint_both(&ws, path, &text, &mut cache);
+            if !broken {
+                assert_eq!(incremental, fresh, "{} step {step}:\n{text}", path.display());
+                compared += 1;
+            }
+            let (r, n) = cache.last_reuse();
+            reused += r;
+            entries += n;
+        }
+        ws.set_overlay(path, None);
+    }
+    assert!(compared > 800, "compared {compared} versions");
+    // Edits land anywhere, and the entry points after an edit move (kept analyses are of
+    // functions at the same place), so about two in five are reused here; typing in one place
+    // reuses every entry point before it (see the test below).
+    assert!(reused * 4 > entries, "reused {reused} of {entries} entry-point analyses");
+}
+
+#[test]
+fn editing_a_helper_re_analyses_the_entry_points_that_call_it() {
+    let root = fixtures().join("app-router-v6");
+    let ws = Workspace::new(vec![root.clone()]);
+    let path = root.join("app/actions/edited-helper.ts");
+    let guarded = "'use server';\nimport { auth } from '@clerk/nextjs/server';\nimport { db } from '@/lib/db';\n\nasync function requireUser() {\n  const { userId } = await auth();\n  if (!userId) throw new Error('signed out');\n  return userId;\n}\n\nexport async function deletePost(id: string) {\n  await requireUser();\n  await db.post.delete({ where: { id } });\n}\n";
+    let mut cache = BufferCache::new();
+    let (incremental, fresh, _) = lint_both(&ws, &path, guarded, &mut cache);
+    assert_eq!(incremental, fresh);
+    let flagged = |d: &[Diagnostic]| d.iter().any(|d| d.rule == "server-action-missing-auth");
+    assert!(!flagged(&incremental), "{incremental:?}");
+    // The helper no longer throws: `deletePost`, unchanged itself, is now unguarded.
+    let unguarded = guarded.replace("if (!userId) throw new Error('signed out');", "");
+    let (incremental, fresh, _) = lint_both(&ws, &path, &unguarded, &mut cache);
+    assert_eq!(incremental, fresh);
+    assert!(flagged(&incremental), "{incremental:?}");
+    // Typing inside the entry point reuses nothing of it but still matches.
+    let typed = unguarded.replace("await requireUser();", "await requireUser();\n  const t = 1;");
+    let (incremental, fresh, _) = lint_both(&ws, &path, &typed, &mut cache);
+    assert_eq!(incremental, fresh);
+    ws.set_overlay(&path, None);
+}
+
+#[test]
+fn a_change_elsewhere_in_the_workspace_drops_the_kept_analyses() {
+    let root = fixtures().join("app-router-v6");
+    let ws = Workspace::new(vec![root.clone()]);
+    let path = root.join("app/actions/posts.ts");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut cache = BufferCache::new();
+    lint_both(&ws, &path, &text, &mut cache);
+    // An edit after every entry point (kept analyses are of functions at the same place).
+    let edited = format!("{text}\n// one\n");
+    lint_both(&ws, &path, &edited, &mut cache);
+    let (reused, total) = cache.last_reuse();
+    assert!(total > 0 && reused == total, "an edit of the file alone keeps analyses ({reused}/{total})");
+    // Another file changes (its summaries may be what this file imports).
+    ws.file_changed(&root.join("lib/db.ts"));
+    let again = format!("{edited}// two\n");
+    lint_both(&ws, &path, &again, &mut cache);
+    assert_eq!(cache.last_reuse().0, 0, "nothing reused after a change elsewhere");
+    ws.set_overlay(&path, None);
+}
