@@ -104,12 +104,13 @@ pub(crate) struct EntryReuse {
 }
 
 impl EntryReuse {
-    pub(crate) fn new(offered: FxHashMap<u64, KeptEntry>) -> Self {
-        Self { offered, ..Default::default() }
+    /// Offers the kept analyses of a [`BufferCache`] ([`BufferCache::take_usable`]).
+    pub(crate) fn offer(&mut self, kept: FxHashMap<u64, KeptEntry>) {
+        self.offered = kept;
     }
 
     /// The kept analysis of `entry`, if it is still valid; it becomes entry point `index`.
-    /// Either way the entry is registered (call [`Self::record`] after analysing it afresh).
+    /// Either way the entry is registered (analyse it afresh through [`Self::recording`]).
     pub(crate) fn reuse(
         &mut self,
         index: usize,
@@ -134,10 +135,19 @@ impl EntryReuse {
         Some(entry)
     }
 
-    /// Adds what an analysis of entry point `index` consulted (`names` from the log).
-    pub(crate) fn record(&mut self, index: usize, names: Vec<String>, locals: &LocalFunctions<'_>, text: &str) {
-        let Some(list) = self.consulted.get_mut(index) else { return };
-        for name in names {
+    /// Runs `analyse` (an analysis of entry point `index`) and adds the same-file functions it
+    /// consulted to the entry point's.
+    pub(crate) fn recording<T>(
+        &mut self,
+        index: usize,
+        locals: &LocalFunctions<'_>,
+        text: &str,
+        analyse: impl FnOnce() -> T,
+    ) -> T {
+        let mark = locals.log_mark();
+        let out = analyse();
+        let Some(list) = self.consulted.get_mut(index) else { return out };
+        for name in locals.consulted_since(mark) {
             if list.iter().any(|(n, _)| *n == name) {
                 continue;
             }
@@ -145,6 +155,7 @@ impl EntryReuse {
                 list.push((name, hash));
             }
         }
+        out
     }
 
     /// The tenancy facts of entry point `index` taken over from a kept analysis.

@@ -33,4 +33,4 @@ pub use registry::{Registry, registry};
 pub use rule::{Category, FixAvailability, ProjectFileContext, ProjectFileKind, Rule, RuleMeta};
 pub use workspace::{MAX_FILE_BYTES, ProjectState, Workspace, WorkspaceFile};
 
-pub use clerkguard_syntax::{LineCol, LineIndex, PositionEncoding, Reparser, TextRange};
+pub use clerkguard_syntax::{LineCol, LineIndex, PositionEncoding, TextRange};

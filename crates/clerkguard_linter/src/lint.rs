@@ -280,10 +280,12 @@ fn lint_parsed(
     let semantics = timed(&mut timings, "(semantics)", || FileSemantics::build(module, text));
     let mut ctx = FileContext::new(input, &line_index, module, &semantics);
     let buffer = buffer.map(|(cache, generation)| {
-        // Recording which same-file functions each analysis consults starts with `locals`.
-        *ctx.reuse.borrow_mut() = Some(EntryReuse::default());
+        // Set before `locals` are collected: it makes them log what each analysis consults.
+        *ctx.reuse.get_mut() = Some(EntryReuse::default());
         let context = buffer_cache::file_context(&semantics, ctx.locals());
-        *ctx.reuse.borrow_mut() = Some(EntryReuse::new(cache.take_usable(generation, context)));
+        if let Some(reuse) = ctx.reuse.get_mut() {
+            reuse.offer(cache.take_usable(generation, context));
+        }
         (cache, generation, context)
     });
     if timings.is_some() {

@@ -376,7 +376,7 @@ impl Workspace {
         affected
     }
 
-    /// [`Self::file_changed`] but for counting the change.
+    /// The invalidation [`Self::file_changed`] does; it counts the change afterwards.
     fn file_changed_only(&self, path: &Path) -> Vec<PathBuf> {
         if !self.sources.has_overlay(path) {
             self.sources.forget(path);
@@ -476,14 +476,21 @@ impl Workspace {
     /// For text that parses, the findings are [`Self::lint_text`]'s; half-typed text recovers
     /// around the edit only (see [`clerkguard_syntax::Reparser`]).
     pub fn lint_text_reparsing(&self, path: &Path, text: &str, cache: &mut crate::BufferCache) -> FileReport {
-        match self.lint_text_staged_with(path, text, false, Some(cache), None).0 {
-            Staged::Done(report) => report,
-            Staged::Deferred(deferred) => self.complete_deferred(path, text, deferred, None),
-        }
+        self.lint_text_with(path, text, Some(cache), None)
     }
 
     fn lint_text_timed(&self, path: &Path, text: &str, timings: Option<&mut RuleTimings>) -> FileReport {
-        match self.lint_text_staged(path, text, false, timings).0 {
+        self.lint_text_with(path, text, None, timings)
+    }
+
+    fn lint_text_with(
+        &self,
+        path: &Path,
+        text: &str,
+        cache: Option<&mut crate::BufferCache>,
+        timings: Option<&mut RuleTimings>,
+    ) -> FileReport {
+        match self.lint_text_staged_with(path, text, false, cache, timings).0 {
             Staged::Done(report) => report,
             Staged::Deferred(deferred) => self.complete_deferred(path, text, deferred, None),
         }

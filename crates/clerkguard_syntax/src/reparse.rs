@@ -19,9 +19,11 @@
 //! A re-parse with a syntax error recovers locally: the recovery pass of [`crate::parse_source`]
 //! runs on the re-parsed piece only and blanks the broken statement there, where a full parse
 //! might blank more (an unclosed brace makes swc report its error at the end of the file). The
-//! chunks holding an error or a blanked range are marked broken; while a broken chunk lies
-//! outside the next edit's piece, that edit parses the whole file again (a comment opened in one
-//! place and closed in another is then seen whole).
+//! neighbours that came back unchanged stay chunks of their own; the touched chunks, with any
+//! neighbour holding an error or a blanked range, become one broken chunk. While a broken chunk
+//! lies outside the next edit's piece, that edit parses the whole file again (a comment opened
+//! in one place and closed in another is then seen whole); so does an error reaching the
+//! piece's last token, which cutting the text there may have caused.
 
 use swc_common::{BytePos, Span, Spanned};
 use swc_ecma_ast::ModuleItem;
@@ -86,8 +88,8 @@ impl Reparser {
         self.last_kind
     }
 
-    /// [`Self::parse`], also saying how the parse went.
-    pub fn parse_reporting(&mut self, text: &str, kind: SourceKind) -> (ParsedFile, ReparseKind) {
+    /// [`Self::parse`], saying how the parse went.
+    fn parse_reporting(&mut self, text: &str, kind: SourceKind) -> (ParsedFile, ReparseKind) {
         let layout = self.layout.take();
         let kept = self.kept.take();
         if let (Some(layout), Some(kept)) = (layout, kept)
@@ -121,7 +123,6 @@ impl Reparser {
     }
 }
 
-/// The chunks of a parse of the whole file, or `None` when it has no tree.
 /// The chunks of a full parse, or `None` when it has no tree or needed the recovery pass (its
 /// item boundaries are then not the text's: the next version is parsed whole too).
 fn chunks_of(parsed: &ParsedFile, text: &str) -> Option<Vec<Chunk>> {
@@ -233,7 +234,7 @@ fn reparse(layout: &Layout, mut kept: ParsedFile, text: &str, kind: SourceKind) 
     let items_in: usize = chunks[lo..=hi].iter().map(|c| c.items as usize).sum();
     let piece_start = chunks[lo].start;
     let old_piece_end = chunk_end(hi);
-    let new_piece_end = u32::try_from(old_piece_end as i64 + delta).ok()?;
+    let new_piece_end = moved(old_piece_end, delta)?;
     let piece_text = text.get(piece_start as usize..new_piece_end as usize)?;
     let piece = parse_at(piece_text, piece_start, kind);
     let piece_module = piece.module?;
@@ -248,7 +249,7 @@ fn reparse(layout: &Layout, mut kept: ParsedFile, text: &str, kind: SourceKind) 
         }
         chunks_for_items(&piece_module.body, piece_start, piece_text, piece_start, &piece.comments)
     } else {
-        let piece_layout = Piece { chunks, lo, first, last, hi, old_piece_end, new_piece_end, delta, right_seam };
+        let piece_layout = Piece { chunks, lo, first, last, hi, old_piece_end, new_piece_end, delta };
         piece_layout.broken_chunks(old_items, &piece_module.body, &piece.errors, &piece.skipped)?
     };
 
@@ -287,15 +288,20 @@ fn reparse(layout: &Layout, mut kept: ParsedFile, text: &str, kind: SourceKind) 
     new_chunks.extend_from_slice(&chunks[..lo]);
     new_chunks.extend(piece_chunks);
     for c in &chunks[hi + 1..] {
-        new_chunks.push(Chunk { start: u32::try_from(c.start as i64 + delta).ok()?, ..*c });
+        new_chunks.push(Chunk { start: moved(c.start, delta)?, ..*c });
     }
     // Broken chunks all lay inside the piece, so the file's errors are the piece's.
     let parsed = ParsedFile { module: kept.module, errors: piece.errors, comments, skipped: piece.skipped };
     Some((parsed, new_chunks))
 }
 
+/// `offset` moved by an edit's length change `delta`; `None` if that leaves the `u32` range.
+fn moved(offset: u32, delta: i64) -> Option<u32> {
+    u32::try_from(offset as i64 + delta).ok()
+}
+
 fn shift_pos(pos: BytePos, delta: i64) -> Option<BytePos> {
-    u32::try_from(pos.0 as i64 + delta).ok().map(BytePos)
+    moved(pos.0, delta).map(BytePos)
 }
 
 fn shift_span(span: Span, delta: i64) -> Option<Span> {
@@ -303,9 +309,7 @@ fn shift_span(span: Span, delta: i64) -> Option<Span> {
 }
 
 fn shift_range(range: TextRange, delta: i64) -> Option<TextRange> {
-    let start = u32::try_from(range.start as i64 + delta).ok()?;
-    let end = u32::try_from(range.end as i64 + delta).ok()?;
-    Some(TextRange::new(start, end))
+    Some(TextRange::new(moved(range.start, delta)?, moved(range.end, delta)?))
 }
 
 /// Where a re-parsed piece lies among the last version's chunks.
@@ -320,7 +324,6 @@ struct Piece<'c> {
     old_piece_end: u32,
     new_piece_end: u32,
     delta: i64,
-    right_seam: bool,
 }
 
 impl Piece<'_> {
@@ -329,7 +332,7 @@ impl Piece<'_> {
     }
 
     fn moved(&self, offset: u32) -> Option<u32> {
-        u32::try_from(offset as i64 + self.delta).ok()
+        moved(offset, self.delta)
     }
 
     /// The chunks of a piece that needed the recovery pass: the untouched chunks at its edges
@@ -350,7 +353,8 @@ impl Piece<'_> {
         let bad_ends = errors.iter().map(|e| e.range.end).chain(skipped.iter().map(|r| r.end));
         let first_bad = bad_starts.min()?;
         let last_bad = bad_ends.max()?;
-        if self.right_seam {
+        // A right neighbour exists (the piece does not run to the end of the file).
+        if self.hi > self.last {
             let last_token_end = self.moved(TextRange::from_span(old_items.last()?.span()).end)?;
             if last_bad >= last_token_end {
                 return None;

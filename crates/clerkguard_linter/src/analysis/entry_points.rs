@@ -29,6 +29,17 @@ pub enum EntryPointKind {
 }
 
 impl EntryPointKind {
+    /// How the guard flow treats a function of this kind (what its parameters are).
+    pub fn flow_kind(&self) -> super::flow::EntryKind {
+        use super::flow::EntryKind;
+        match self {
+            Self::ServerFunction { .. } => EntryKind::ServerFunction,
+            Self::RouteHandler { .. } => EntryKind::RouteHandler,
+            Self::PagesApi => EntryKind::PagesApi,
+            Self::Page => EntryKind::Page,
+        }
+    }
+
     pub fn is_mutating_handler(&self) -> bool {
         matches!(self, Self::RouteHandler { method } if matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
     }

@@ -121,7 +121,7 @@ impl<'a> LocalFunctions<'a> {
         let mark = self.log_mark();
         let summary = analyzer.analyze(func, EntryKind::Helper).summary;
         if self.recording {
-            let consulted = self.log.borrow().get(mark..).unwrap_or_default().to_vec();
+            let consulted = self.consulted_since(mark);
             self.consulted_by.borrow_mut().insert(name.to_string(), consulted);
         }
         self.in_progress.borrow_mut().remove(name);

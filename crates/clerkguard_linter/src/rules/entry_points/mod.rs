@@ -27,7 +27,7 @@ pub use server_action_missing_auth::ServerActionMissingAuth;
 
 use crate::analysis::ast_util::pat_idents;
 use crate::analysis::entry_points::EntryPointKind;
-use crate::analysis::flow::{Analyzer, EntryKind, FunctionFacts};
+use crate::analysis::flow::{Analyzer, FunctionFacts};
 use crate::analysis::functions::FnRef;
 use crate::fixer::{body_insert_point, make_async};
 use crate::{Edit, FileContext, Rule};
@@ -96,15 +96,10 @@ pub(crate) fn analyze_entries(ctx: &FileContext<'_>) -> Vec<AnalyzedEntry> {
         .iter()
         .enumerate()
         .map(|(index, entry)| match reuse.as_mut() {
-            Some(reuse) => {
-                if let Some(kept) = reuse.reuse(index, entry, locals, ctx.text) {
-                    return kept;
-                }
-                let mark = locals.log_mark();
-                let analyzed = analyze_entry(ctx, &analyzer, index, entry);
-                reuse.record(index, locals.consulted_since(mark), locals, ctx.text);
-                analyzed
-            }
+            Some(reuse) => match reuse.reuse(index, entry, locals, ctx.text) {
+                Some(kept) => kept,
+                None => reuse.recording(index, locals, ctx.text, || analyze_entry(ctx, &analyzer, index, entry)),
+            },
             None => analyze_entry(ctx, &analyzer, index, entry),
         })
         .collect()
@@ -117,13 +112,7 @@ fn analyze_entry(
     entry: &crate::analysis::entry_points::EntryPoint<'_>,
 ) -> AnalyzedEntry {
     let func = entry.func.get();
-    let kind = match entry.kind {
-        EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
-        EntryPointKind::RouteHandler { .. } => EntryKind::RouteHandler,
-        EntryPointKind::PagesApi => EntryKind::PagesApi,
-        EntryPointKind::Page => EntryKind::Page,
-    };
-    let facts = analyzer.analyze(func, kind);
+    let facts = analyzer.analyze(func, entry.kind.flow_kind());
     AnalyzedEntry {
         wrapper_guards: entry.wrapper_guards(),
         kind: entry.kind.clone(),

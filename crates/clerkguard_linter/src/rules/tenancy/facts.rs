@@ -11,7 +11,7 @@ use crate::analysis::ast_util::{
     as_member, chain_names, chain_parts, chain_root, join_parts, peel, prop_name, range_of,
 };
 use crate::analysis::entry_points;
-use crate::analysis::flow::{Analyzer, EntryKind};
+use crate::analysis::flow::Analyzer;
 use crate::analysis::functions::{FnBody, FnRef};
 use crate::analysis::queries::{self, Bindings, Origin, Query, ValueSource};
 use crate::analysis::{FileSemantics, ImportedName};
@@ -182,15 +182,10 @@ fn compute(ctx: &FileContext<'_>) -> Vec<TenancyFacts> {
         .iter()
         .enumerate()
         .map(|(index, entry)| match reuse.as_mut() {
-            Some(reuse) => {
-                if let Some(kept) = reuse.take_tenancy(index) {
-                    return kept;
-                }
-                let mark = locals.log_mark();
-                let facts = compute_entry(ctx, &analyzer, entry);
-                reuse.record(index, locals.consulted_since(mark), locals, ctx.text);
-                facts
-            }
+            Some(reuse) => match reuse.take_tenancy(index) {
+                Some(kept) => kept,
+                None => reuse.recording(index, locals, ctx.text, || compute_entry(ctx, &analyzer, entry)),
+            },
             None => compute_entry(ctx, &analyzer, entry),
         })
         .collect()
@@ -198,13 +193,7 @@ fn compute(ctx: &FileContext<'_>) -> Vec<TenancyFacts> {
 
 fn compute_entry(ctx: &FileContext<'_>, analyzer: &Analyzer<'_>, entry: &entry_points::EntryPoint<'_>) -> TenancyFacts {
     let func = entry.func.get();
-    let kind = match entry.kind {
-        entry_points::EntryPointKind::ServerFunction { .. } => EntryKind::ServerFunction,
-        entry_points::EntryPointKind::RouteHandler { .. } => EntryKind::RouteHandler,
-        entry_points::EntryPointKind::PagesApi => EntryKind::PagesApi,
-        entry_points::EntryPointKind::Page => EntryKind::Page,
-    };
-    let bindings = Bindings::for_function(func, kind, analyzer);
+    let bindings = Bindings::for_function(func, entry.kind.flow_kind(), analyzer);
     let queries = queries::queries_in_function(func, &bindings, ctx.semantics);
     let checks = collect_checks(func, &bindings, ctx.semantics, &queries, ctx.text);
     TenancyFacts { bindings, queries, checks }
