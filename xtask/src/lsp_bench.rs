@@ -146,12 +146,14 @@ pub fn run(opts: &Options) -> Result<Value, String> {
     let file_publishes: Vec<(Instant, Option<i64>)> =
         published.iter().filter(|(_, u, _)| *u == uri).map(|(t, _, v)| (*t, *v)).collect();
     let mut latencies: Vec<f64> = Vec::new();
+    let mut in_order: Vec<Option<f64>> = Vec::new();
     let mut unanswered = 0;
     for (version, at) in &sent {
         let answered = file_publishes
             .iter()
             .find(|(t, v)| *t >= *at && v.is_none_or(|v| v >= *version))
             .map(|(t, _)| ms(*t - *at));
+        in_order.push(answered);
         match answered {
             Some(latency) => latencies.push(latency),
             None => unanswered += 1,
@@ -184,6 +186,7 @@ pub fn run(opts: &Options) -> Result<Value, String> {
             "p99": percentile(&latencies, 99.0),
             "max": latencies.last().copied(),
         },
+        "latency_by_edit_ms": in_order,
         "peak_rss_kb": hwm,
         "rss_kb": rss,
         "parse_ms": parse,

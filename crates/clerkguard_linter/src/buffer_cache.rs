@@ -7,7 +7,9 @@
 //! summaries of the same-file functions it calls (logged while it runs, with what their own
 //! summaries called: [`LocalFunctions::consulted_since`]); and the summaries of imported
 //! modules. A kept analysis is reused when:
-//! - the function is the same text at the same place, with the same name, kind and wrapper;
+//! - the function is the same text, with the same name, kind and wrapper, at the same place
+//!   once the edit since the last version is accounted for (an edit before it moves it: its
+//!   analysis moves along, [`crate::relocate`]);
 //! - every same-file function it consulted has the same text;
 //! - the file's semantics and function names are the same;
 //! - the workspace counted no change since the last lint but this buffer's own edit (another
@@ -19,11 +21,12 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
-use clerkguard_syntax::{Reparser, TextRange};
+use clerkguard_syntax::{Reparser, TextChange, TextRange};
 
 use crate::analysis::FileSemantics;
 use crate::analysis::entry_points::{EntryFn, EntryPoint, EntryPointKind};
 use crate::analysis::locals::LocalFunctions;
+use crate::relocate::Relocation;
 use crate::rules::entry_points::AnalyzedEntry;
 use crate::rules::tenancy::facts::TenancyFacts;
 
@@ -38,6 +41,8 @@ pub struct BufferCache {
     /// The hash of what every kept analysis read from the file besides functions.
     context: u64,
     kept: FxHashMap<u64, KeptEntry>,
+    /// The text the kept analyses were made for.
+    text: String,
     /// Of the last lint's entry points, how many were reused and how many there were.
     last_reuse: (usize, usize),
 }
@@ -64,19 +69,33 @@ impl BufferCache {
         };
     }
 
-    /// The kept analyses usable for a lint at `generation` of a file with `context`; the rest
-    /// are dropped.
-    pub(crate) fn take_usable(&mut self, generation: u64, context: u64) -> FxHashMap<u64, KeptEntry> {
+    /// The kept analyses usable for a lint at `generation` of `text`, a file with `context`,
+    /// with the change from the text they were made for; the rest are dropped.
+    pub(crate) fn take_usable(&mut self, generation: u64, context: u64, text: &str) -> Offer {
         let kept = std::mem::take(&mut self.kept);
-        if self.generation == Some(generation) && self.context == context { kept } else { FxHashMap::default() }
+        if kept.is_empty() || self.generation != Some(generation) || self.context != context {
+            return Offer::default();
+        }
+        Offer { kept, change: TextChange::between(&self.text, text) }
     }
 
-    /// Keeps a lint's analyses.
-    pub(crate) fn store(&mut self, generation: u64, context: u64, kept: FxHashMap<u64, KeptEntry>, reused: usize) {
+    /// Keeps a lint's analyses, made for `text`.
+    pub(crate) fn store(
+        &mut self,
+        generation: u64,
+        context: u64,
+        text: &str,
+        kept: FxHashMap<u64, KeptEntry>,
+        reused: usize,
+    ) {
         self.generation = Some(generation);
         self.context = context;
         self.last_reuse = (reused, kept.len());
         self.kept = kept;
+        self.text.clear();
+        if !self.kept.is_empty() {
+            self.text.push_str(text);
+        }
     }
 
     /// Of the last lint's entry points: how many analyses were reused, and how many entry
@@ -91,10 +110,17 @@ impl BufferCache {
     }
 }
 
+/// The kept analyses offered to one lint, and the change since the text they were made for.
+#[derive(Default)]
+pub(crate) struct Offer {
+    kept: FxHashMap<u64, KeptEntry>,
+    change: TextChange,
+}
+
 /// The reuse bookkeeping of one lint with a [`BufferCache`].
 #[derive(Default)]
 pub(crate) struct EntryReuse {
-    offered: FxHashMap<u64, KeptEntry>,
+    offered: Offer,
     /// Per entry point of this lint, in order: its key and the functions it consulted.
     keys: Vec<u64>,
     consulted: Vec<Vec<(String, u64)>>,
@@ -105,8 +131,8 @@ pub(crate) struct EntryReuse {
 
 impl EntryReuse {
     /// Offers the kept analyses of a [`BufferCache`] ([`BufferCache::take_usable`]).
-    pub(crate) fn offer(&mut self, kept: FxHashMap<u64, KeptEntry>) {
-        self.offered = kept;
+    pub(crate) fn offer(&mut self, offer: Offer) {
+        self.offered = offer;
     }
 
     /// The kept analysis of `entry`, if it is still valid; it becomes entry point `index`.
@@ -118,16 +144,28 @@ impl EntryReuse {
         locals: &LocalFunctions<'_>,
         text: &str,
     ) -> Option<AnalyzedEntry> {
-        let key = entry_key(entry, text);
-        self.keys.push(key);
+        let content = entry_content_hash(entry, text);
+        let function = entry.func.get().range();
+        self.keys.push(entry_key(content, function, entry.report_range));
         self.consulted.push(Vec::new());
         self.tenancy.push(None);
-        let kept = self.offered.remove(&key)?;
+        // Where the function and its report range were in the last version.
+        let change = self.offered.change;
+        let back = change.inverse();
+        let after = function.start >= change.new_end;
+        let old_function = back.map_range(function, after)?;
+        let old_report = back.map_range(entry.report_range, after)?;
+        let kept = self.offered.kept.remove(&entry_key(content, old_function, old_report))?;
         let still = kept.consulted.iter().all(|(name, hash)| function_hash(locals, name, text) == Some(*hash));
         if !still {
             return None;
         }
-        let KeptEntry { mut entry, tenancy, consulted } = kept;
+        let KeptEntry { mut entry, mut tenancy, consulted } = kept;
+        if !change.is_none() {
+            let by = Relocation::new(change, old_function);
+            entry.relocate(&by)?;
+            tenancy.as_mut().map_or(Some(()), |t| t.relocate(&by))?;
+        }
         entry.reindex(index);
         self.reused += 1;
         self.consulted[index] = consulted;
@@ -173,8 +211,10 @@ impl EntryReuse {
     ) -> (FxHashMap<u64, KeptEntry>, usize) {
         let reused = self.reused;
         let Some(entries) = entries else {
-            // Nothing asked for the entries: what was offered is as valid as before.
-            return (self.offered, reused);
+            // Nothing asked for the entries: what was offered is as valid as before, if the
+            // text is the same.
+            let kept = if self.offered.change.is_none() { self.offered.kept } else { FxHashMap::default() };
+            return (kept, reused);
         };
         let mut tenancy: Vec<Option<TenancyFacts>> = match tenancy {
             Some(t) if t.len() == entries.len() => t.into_iter().map(Some).collect(),
@@ -190,16 +230,21 @@ impl EntryReuse {
     }
 }
 
-/// What identifies an entry point's analysis: its function's text and place, name, kind and
-/// wrapper.
-fn entry_key(entry: &EntryPoint<'_>, text: &str) -> u64 {
+/// What identifies an entry point's analysis: its function's text, name, kind and wrapper
+/// ([`entry_content_hash`]), and where the function and the report range are.
+fn entry_key(content: u64, function: TextRange, report: TextRange) -> u64 {
+    let mut h = FxHasher::default();
+    (content, function, report).hash(&mut h);
+    h.finish()
+}
+
+/// The hash of an entry point's function text, name, kind and wrapper.
+fn entry_content_hash(entry: &EntryPoint<'_>, text: &str) -> u64 {
     let mut h = FxHasher::default();
     let range = entry.func.get().range();
-    range.hash(&mut h);
     text.get(range.as_usize_range()).unwrap_or("").hash(&mut h);
     matches!(entry.func, EntryFn::Borrowed(_)).hash(&mut h);
     entry.name.hash(&mut h);
-    entry.report_range.hash(&mut h);
     entry.wrapper.hash(&mut h);
     match &entry.kind {
         EntryPointKind::ServerFunction { inline } => (0u8, *inline).hash(&mut h),

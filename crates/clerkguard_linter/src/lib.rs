@@ -16,6 +16,7 @@ mod locks;
 mod mentions;
 pub mod project_index;
 mod registry;
+mod relocate;
 mod rule;
 pub mod rules;
 pub mod sources;

@@ -284,7 +284,7 @@ fn lint_parsed(
         *ctx.reuse.get_mut() = Some(EntryReuse::default());
         let context = buffer_cache::file_context(&semantics, ctx.locals());
         if let Some(reuse) = ctx.reuse.get_mut() {
-            reuse.offer(cache.take_usable(generation, context));
+            reuse.offer(cache.take_usable(generation, context, text));
         }
         (cache, generation, context)
     });
@@ -298,7 +298,7 @@ fn lint_parsed(
         && let Some(reuse) = ctx.reuse.take()
     {
         let (kept, reused) = reuse.into_kept(ctx.entries.take(), ctx.tenancy.take());
-        cache.store(generation, context, kept, reused);
+        cache.store(generation, context, text, kept, reused);
     }
     if !defer_schema_rules {
         return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), None);

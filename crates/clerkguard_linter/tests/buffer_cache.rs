@@ -92,7 +92,9 @@ fn incremental_lint_matches_a_fresh_lint_after_random_edits() {
     let ws = Workspace::new(vec![root.clone()]);
     let files: Vec<PathBuf> = ws.source_files().into_iter().filter(|f| Workspace::is_source(f)).collect();
     assert!(files.len() > 50);
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    // `SEED=n` runs another sequence of edits.
+    let seed = std::env::var("SEED").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or(0x2545_f491_4f6c_dd1d);
+    let mut rng = Rng(seed.max(1));
     let (mut compared, mut reused, mut entries) = (0, 0, 0);
     for path in &files {
         let original = std::fs::read_to_string(path).unwrap();
@@ -120,10 +122,10 @@ fn incremental_lint_matches_a_fresh_lint_after_random_edits() {
         ws.set_overlay(path, None);
     }
     assert!(compared > 800, "compared {compared} versions");
-    // Edits land anywhere, and the entry points after an edit move (kept analyses are of
-    // functions at the same place), so about two in five are reused here; typing in one place
-    // reuses every entry point before it (see the test below).
-    assert!(reused * 4 > entries, "reused {reused} of {entries} entry-point analyses");
+    eprintln!("reused {reused} of {entries} entry-point analyses over {compared} compared versions");
+    // Edits land anywhere (in imports, names and the entry points themselves), so about three
+    // in five are reused here; typing between functions reuses every entry point (see below).
+    assert!(reused * 2 > entries, "reused {reused} of {entries} entry-point analyses");
 }
 
 #[test]
@@ -167,5 +169,34 @@ fn a_change_elsewhere_in_the_workspace_drops_the_kept_analyses() {
     let again = format!("{edited}// two\n");
     lint_both(&ws, &path, &again, &mut cache);
     assert_eq!(cache.last_reuse().0, 0, "nothing reused after a change elsewhere");
+    ws.set_overlay(&path, None);
+}
+
+#[test]
+fn typing_before_entry_points_moves_their_analyses_along() {
+    let root = fixtures().join("app-router-v6");
+    let ws = Workspace::new(vec![root.clone()]);
+    let path = root.join("app/actions/posts.ts");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let after_imports = text.rfind("import ").and_then(|i| text[i..].find('\n').map(|j| i + j + 1)).unwrap();
+    let mut cache = BufferCache::new();
+    let (incremental, fresh, _) = lint_both(&ws, &path, &text, &mut cache);
+    assert_eq!(incremental, fresh);
+    assert!(!fresh.is_empty(), "the fixture has findings whose places must move");
+    // Typed one character at a time, then a line removed again: every entry point comes after
+    // the edit, is unchanged, and is reused at its new place.
+    let mut current = text.clone();
+    for (i, ch) in "\nconst note = 1;\n".chars().enumerate() {
+        current.insert(after_imports + i, ch);
+        let (incremental, fresh, broken) = lint_both(&ws, &path, &current, &mut cache);
+        if !broken {
+            assert_eq!(incremental, fresh, "after typing {i} characters");
+        }
+    }
+    let (reused, total) = cache.last_reuse();
+    assert!(total > 0 && reused == total, "all entry points moved along ({reused}/{total})");
+    let (incremental, fresh, _) = lint_both(&ws, &path, &text, &mut cache);
+    assert_eq!(incremental, fresh);
+    assert_eq!(cache.last_reuse().0, cache.last_reuse().1, "removing the line moves them back");
     ws.set_overlay(&path, None);
 }

@@ -9,6 +9,7 @@ mod parse;
 mod range;
 mod reparse;
 mod source_kind;
+mod text_change;
 
 pub use directives::{Directive, function_directives, module_directives};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
@@ -16,6 +17,7 @@ pub use parse::{ParsedFile, SourceComment, SyntaxError, parse_source};
 pub use range::TextRange;
 pub use reparse::{ReparseKind, Reparser};
 pub use source_kind::SourceKind;
+pub use text_change::TextChange;
 
 /// Re-exported so downstream crates use the exact swc versions this crate parses with.
 pub use swc_common;

@@ -30,7 +30,7 @@ use swc_ecma_ast::ModuleItem;
 use swc_ecma_visit::{VisitMut, VisitMutWith};
 
 use crate::parse::{ParsedFile, SourceComment, parse_at};
-use crate::{SourceKind, TextRange};
+use crate::{SourceKind, TextChange, TextRange};
 
 /// Re-parses successive versions of one file, reusing what an edit did not touch. Hand each
 /// parse back with [`Self::keep`] once done with it; a parse not handed back makes the next one
@@ -189,16 +189,12 @@ fn is_trivia(text: &str, offset: u32, range: TextRange, comments: &[SourceCommen
 /// Re-parses the chunks the change from `layout.text` to `text` touched; `None` when it must be
 /// a full parse.
 fn reparse(layout: &Layout, mut kept: ParsedFile, text: &str, kind: SourceKind) -> Option<(ParsedFile, Vec<Chunk>)> {
-    let old = layout.text.as_bytes();
-    let new = text.as_bytes();
     let chunks = &layout.chunks;
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let suffix = old.iter().rev().zip(new.iter().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
-    let (change_start, old_change_end) = (prefix as u32, (old.len() - suffix) as u32);
-    let delta = new.len() as i64 - old.len() as i64;
+    let change = TextChange::between(&layout.text, text);
+    let (change_start, old_change_end) = (change.start, change.old_end);
+    let delta = change.delta();
 
-    let old_len = old.len() as u32;
+    let old_len = layout.text.len() as u32;
     let chunk_end = |i: usize| chunks.get(i + 1).map_or(old_len, |c| c.start);
     let chunk_at = |offset: u32| chunks.partition_point(|c| c.start <= offset).saturating_sub(1);
     let first = chunk_at(change_start);

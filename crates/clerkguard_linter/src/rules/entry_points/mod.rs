@@ -30,6 +30,7 @@ use crate::analysis::entry_points::EntryPointKind;
 use crate::analysis::flow::{Analyzer, FunctionFacts};
 use crate::analysis::functions::FnRef;
 use crate::fixer::{body_insert_point, make_async};
+use crate::relocate::{Relocate, Relocation};
 use crate::{Edit, FileContext, Rule};
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
@@ -68,6 +69,28 @@ impl AnalyzedEntry {
     /// function unchanged, in the same place).
     pub(crate) fn reindex(&mut self, index: usize) {
         self.index = index;
+    }
+
+    /// Moves a kept analysis with its function ([`crate::relocate`]).
+    pub(crate) fn relocate(&mut self, by: &Relocation) -> Option<()> {
+        let AnalyzedEntry {
+            kind: _,
+            name: _,
+            report_range,
+            wrapper_guards: _,
+            facts,
+            make_async,
+            params: _,
+            index: _,
+            body_insert,
+            declared: _,
+        } = self;
+        by.range(report_range)?;
+        facts.relocate(by)?;
+        make_async.relocate(by)?;
+        // Computed again when a fix asks.
+        *body_insert = OnceCell::new();
+        Some(())
     }
 
     /// Where statements go at the top of the body, with their indentation.

@@ -15,6 +15,7 @@ use crate::analysis::flow::Analyzer;
 use crate::analysis::functions::{FnBody, FnRef};
 use crate::analysis::queries::{self, Bindings, Origin, Query, ValueSource};
 use crate::analysis::{FileSemantics, ImportedName};
+use crate::relocate::{Relocate, Relocation};
 use crate::rules::entry_points::AnalyzedEntry;
 
 /// A comparison between a session value and something else (`post.authorId !== userId`).
@@ -82,6 +83,13 @@ impl TenancyFacts {
     /// organization API calls.
     pub(crate) fn concerns_schema_rules(&self) -> bool {
         !self.queries.is_empty() || !self.checks.org_api_calls.is_empty()
+    }
+
+    /// Moves kept facts with their function ([`crate::relocate`]).
+    pub(crate) fn relocate(&mut self, by: &Relocation) -> Option<()> {
+        let TenancyFacts { bindings: _, queries, checks } = self;
+        queries.relocate(by)?;
+        checks.relocate(by)
     }
 
     /// Keeps only what the rules reading the data schema look at: of the bindings, the session
