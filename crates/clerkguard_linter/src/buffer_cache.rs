@@ -3,15 +3,16 @@
 //! when nothing they read changed.
 //!
 //! An entry point's analysis reads its own function; the file's imports, directives and
-//! middleware parameters ([`FileSemantics`]); which names are same-file functions; the
-//! summaries of the same-file functions it calls (logged while it runs, with what their own
-//! summaries called: [`LocalFunctions::consulted_since`]); and the summaries of imported
-//! modules. A kept analysis is reused when:
+//! middleware parameters ([`FileSemantics`]); the summaries of the same-file functions it
+//! calls, or that a name it calls is none (logged while it runs, with what their own summaries
+//! asked: [`LocalFunctions::consulted_since`]); and the summaries of imported modules. A kept
+//! analysis is reused when:
 //! - the function is the same text, with the same name, kind and wrapper, at the same place
 //!   once the edit since the last version is accounted for (an edit before it moves it: its
 //!   analysis moves along, [`crate::relocate`]);
-//! - every same-file function it consulted has the same text;
-//! - the file's semantics and function names are the same;
+//! - every same-file function it consulted has the same text, and every name it asked about
+//!   that was not a function of the file still is not;
+//! - the file's semantics are the same;
 //! - the workspace counted no change since the last lint but this buffer's own edit (another
 //!   file, a manifest or the settings changing may change imported summaries).
 //!
@@ -51,8 +52,9 @@ pub struct BufferCache {
 pub(crate) struct KeptEntry {
     entry: AnalyzedEntry,
     tenancy: Option<TenancyFacts>,
-    /// The same-file functions it consulted, with the hash of each one's text.
-    consulted: Vec<(String, u64)>,
+    /// The names of same-file functions it asked about, with the hash of each one's text
+    /// (`None`: there was no such function).
+    consulted: Vec<(String, Option<u64>)>,
 }
 
 impl BufferCache {
@@ -123,7 +125,7 @@ pub(crate) struct EntryReuse {
     offered: Offer,
     /// Per entry point of this lint, in order: its key and the functions it consulted.
     keys: Vec<u64>,
-    consulted: Vec<Vec<(String, u64)>>,
+    consulted: Vec<Vec<(String, Option<u64>)>>,
     /// Tenancy facts taken over from a kept analysis, until the tenancy pass asks for them.
     tenancy: Vec<Option<TenancyFacts>>,
     reused: usize,
@@ -156,7 +158,7 @@ impl EntryReuse {
         let old_function = back.map_range(function, after)?;
         let old_report = back.map_range(entry.report_range, after)?;
         let kept = self.offered.kept.remove(&entry_key(content, old_function, old_report))?;
-        let still = kept.consulted.iter().all(|(name, hash)| function_hash(locals, name, text) == Some(*hash));
+        let still = kept.consulted.iter().all(|(name, hash)| function_hash(locals, name, text) == *hash);
         if !still {
             return None;
         }
@@ -189,9 +191,8 @@ impl EntryReuse {
             if list.iter().any(|(n, _)| *n == name) {
                 continue;
             }
-            if let Some(hash) = function_hash(locals, &name, text) {
-                list.push((name, hash));
-            }
+            let hash = function_hash(locals, &name, text);
+            list.push((name, hash));
         }
         out
     }
@@ -264,8 +265,8 @@ fn function_hash(locals: &LocalFunctions<'_>, name: &str, text: &str) -> Option<
 }
 
 /// The hash of what every entry point's analysis reads from the file besides functions: its
-/// semantics and the names of its functions.
-pub(crate) fn file_context(sem: &FileSemantics, locals: &LocalFunctions<'_>) -> u64 {
+/// semantics.
+pub(crate) fn file_context(sem: &FileSemantics) -> u64 {
     let mut h = FxHasher::default();
     format!("{:?}", sem.directives).hash(&mut h);
     let mut imports: Vec<_> = sem.imports.iter().collect();
@@ -279,8 +280,5 @@ pub(crate) fn file_context(sem: &FileSemantics, locals: &LocalFunctions<'_>) -> 
     }
     sem.import_decls.hash(&mut h);
     sem.middleware_auth_params.hash(&mut h);
-    let mut names: Vec<&str> = locals.names().collect();
-    names.sort_unstable();
-    names.hash(&mut h);
     h.finish()
 }

@@ -282,7 +282,7 @@ fn lint_parsed(
     let buffer = buffer.map(|(cache, generation)| {
         // Set before `locals` are collected: it makes them log what each analysis consults.
         *ctx.reuse.get_mut() = Some(EntryReuse::default());
-        let context = buffer_cache::file_context(&semantics, ctx.locals());
+        let context = buffer_cache::file_context(&semantics);
         if let Some(reuse) = ctx.reuse.get_mut() {
             reuse.offer(cache.take_usable(generation, context, text));
         }

@@ -14,7 +14,8 @@ pub struct LocalFunctions<'a> {
     functions: HashMap<String, FnRef<'a>>,
     memo: RefCell<HashMap<String, Option<FunctionSummary>>>,
     in_progress: RefCell<HashSet<String>>,
-    /// When recording: every function whose summary was asked for, in order, with what each
+    /// When recording: every name whose summary was asked for (a function of the file or
+    /// not), in order, with what each
     /// one's own summary consulted (so a memoised answer logs its dependencies too). An
     /// editor buffer's cache reuses an entry point's analysis only while these are unchanged.
     recording: bool,
@@ -83,7 +84,7 @@ impl<'a> LocalFunctions<'a> {
         self.log.borrow().len()
     }
 
-    /// The same-file functions whose summaries were asked for since `mark`, directly or by
+    /// The names whose summaries were asked for since `mark`, directly or by
     /// the summaries computed for them (sorted, without repeats).
     pub fn consulted_since(&self, mark: usize) -> Vec<String> {
         let mut names: Vec<String> = self.log.borrow().get(mark..).unwrap_or_default().to_vec();
@@ -111,10 +112,11 @@ impl<'a> LocalFunctions<'a> {
             }
             return *known;
         }
-        let func = self.get(name)?;
         if self.recording {
+            // Also when there is no such function: one added later would change the answer.
             self.log.borrow_mut().push(name.to_string());
         }
+        let func = self.get(name)?;
         if !self.in_progress.borrow_mut().insert(name.to_string()) {
             return None;
         }

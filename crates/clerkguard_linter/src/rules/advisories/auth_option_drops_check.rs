@@ -4,7 +4,7 @@ use clerkguard_syntax::ast::{CallExpr, Callee, Expr, Module, ObjectLit, Prop, Pr
 use clerkguard_syntax::visit::{Visit, VisitWith};
 
 use crate::analysis::FileSemantics;
-use crate::analysis::ast_util::{chain_parts, peel, prop_name, range_of};
+use crate::analysis::ast_util::{chain_parts, member_prop_name, peel, prop_name, range_of};
 use crate::{Diagnostic, Edit, FileContext, Fix, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
@@ -93,19 +93,29 @@ fn keys(obj: &ObjectLit) -> Option<Vec<(String, TextRange)>> {
         .collect()
 }
 
+/// `has(...)` or `x.has(...)`: the callee's last name is `has`, not itself called.
+fn is_has_callee(callee: &Expr) -> bool {
+    match peel(callee) {
+        Expr::Ident(id) => &*id.sym == "has",
+        Expr::Member(m) => member_prop_name(&m.prop).is_some_and(|name| name == "has"),
+        _ => chain_parts(callee).last().is_some_and(|(name, calls)| name == "has" && *calls == 0),
+    }
+}
+
 impl Visit for Finder<'_> {
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let Callee::Expr(callee) = &call.callee
             && let Some(first) = call.args.first()
             && let Expr::Object(obj) = peel(&first.expr)
+            && let protect = (self.sem.is_auth_protect_callee(callee) || self.sem.is_auth_object_protect_callee(callee))
+            && let has_call = (!protect && is_has_callee(callee))
+            && (protect || has_call)
             && let Some(keys) = keys(obj)
         {
             let auth: Vec<&(String, TextRange)> =
                 keys.iter().filter(|(k, _)| AUTH_KEYS.contains(&k.as_str())).collect();
             let options: Vec<&(String, TextRange)> =
                 keys.iter().filter(|(k, _)| OPTION_KEYS.contains(&k.as_str())).collect();
-            let protect = self.sem.is_auth_protect_callee(callee) || self.sem.is_auth_object_protect_callee(callee);
-            let has_call = chain_parts(callee).last().is_some_and(|(name, calls)| name == "has" && *calls == 0);
             if protect && !auth.is_empty() && !options.is_empty() && auth.iter().any(|(k, _)| k != "reverification") {
                 let split = (call.args.len() == 1 && auth.len() + options.len() == keys.len()).then(|| {
                     (range_of(obj), auth.iter().map(|(_, r)| *r).collect(), options.iter().map(|(_, r)| *r).collect())
