@@ -37,8 +37,8 @@ impl LspProcess {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(msg) = read_frame(&mut reader) {
-                if tx.send(Incoming { at: Instant::now(), msg }).is_err() {
+            while let Some((at, msg)) = read_frame(&mut reader) {
+                if tx.send(Incoming { at, msg }).is_err() {
                     break;
                 }
             }
@@ -136,7 +136,9 @@ impl LspProcess {
     }
 }
 
-fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
+/// The next message, and when its last byte arrived (before it is parsed: how long a client
+/// takes to parse it depends on the client, not on the server).
+fn read_frame(reader: &mut impl BufRead) -> Option<(Instant, Value)> {
     let mut length = None;
     loop {
         let mut line = String::new();
@@ -153,7 +155,8 @@ fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    let at = Instant::now();
+    serde_json::from_slice(&body).ok().map(|msg| (at, msg))
 }
 
 /// `file://` URI of an absolute path (ASCII paths, as the generated apps have).

@@ -134,6 +134,11 @@ pub(crate) struct EntryReuse {
 impl EntryReuse {
     /// Offers the kept analyses of a [`BufferCache`] ([`BufferCache::take_usable`]).
     pub(crate) fn offer(&mut self, offer: Offer) {
+        // About as many entry points as last time.
+        let expected = offer.kept.len();
+        self.keys.reserve(expected);
+        self.consulted.reserve(expected);
+        self.tenancy.reserve(expected);
         self.offered = offer;
     }
 
@@ -222,7 +227,11 @@ impl EntryReuse {
             _ => self.tenancy,
         };
         tenancy.resize_with(entries.len(), || None);
-        let mut kept = FxHashMap::default();
+        // The offered map's table is reused: a fresh one per keystroke was faulted in page by
+        // page.
+        let mut kept = self.offered.kept;
+        kept.clear();
+        kept.reserve(entries.len());
         for (((entry, key), consulted), tenancy) in entries.into_iter().zip(self.keys).zip(self.consulted).zip(tenancy)
         {
             kept.insert(key, KeptEntry { entry, tenancy, consulted });

@@ -169,7 +169,7 @@ impl<'a> FileContext<'a> {
             // An inline Server Function starts with the directive, so a file without the words
             // (beyond its own module directive) has none and is not walked for them.
             let module_directive = usize::from(self.semantics.has_directive(clerkguard_syntax::Directive::UseServer));
-            let inline = self.text.matches("use server").nth(module_directive).is_some();
+            let inline = memchr::memmem::find_iter(self.text.as_bytes(), "use server").nth(module_directive).is_some();
             crate::analysis::entry_points::find(self.syntax(), self.semantics, self.role, self.locals(), inline)
         })
     }
