@@ -16,18 +16,23 @@
 //! - the workspace counted no change since the last lint but this buffer's own edit (another
 //!   file, a manifest or the settings changing may change imported summaries).
 //!
+//! The same conditions, with the item's text and place, keep the findings of rules that read one
+//! top-level item at a time ([`crate::FileContext::each_item`]).
+//!
 //! Texts are compared by 64-bit hashes (FxHash, with lengths and places also compared).
 
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 
 use rustc_hash::{FxHashMap, FxHasher};
 
 use clerkguard_syntax::{Reparser, TextChange, TextRange};
 
+use crate::Diagnostic;
 use crate::analysis::FileSemantics;
 use crate::analysis::entry_points::{EntryFn, EntryPoint, EntryPointKind};
 use crate::analysis::locals::LocalFunctions;
-use crate::relocate::Relocation;
+use crate::relocate::{Relocation, relocate_diagnostic};
 use crate::rules::entry_points::AnalyzedEntry;
 use crate::rules::tenancy::facts::TenancyFacts;
 
@@ -42,11 +47,18 @@ pub struct BufferCache {
     /// The hash of what every kept analysis read from the file besides functions.
     context: u64,
     kept: FxHashMap<u64, KeptEntry>,
+    items: ItemFindings,
     /// The text the kept analyses were made for.
     text: String,
+    /// Of the last lint's item findings (per rule and item), how many were reused.
+    last_item_reuse: usize,
     /// Of the last lint's entry points, how many were reused and how many there were.
     last_reuse: (usize, usize),
 }
+
+/// Findings of rules that read one top-level item at a time, by the key of rule and item
+/// ([`item_key`]).
+pub(crate) type ItemFindings = FxHashMap<u64, Vec<Diagnostic>>;
 
 /// One entry point's analysis, kept for the next version.
 pub(crate) struct KeptEntry {
@@ -75,10 +87,11 @@ impl BufferCache {
     /// with the change from the text they were made for; the rest are dropped.
     pub(crate) fn take_usable(&mut self, generation: u64, context: u64, text: &str) -> Offer {
         let kept = std::mem::take(&mut self.kept);
-        if kept.is_empty() || self.generation != Some(generation) || self.context != context {
+        let items = std::mem::take(&mut self.items);
+        if (kept.is_empty() && items.is_empty()) || self.generation != Some(generation) || self.context != context {
             return Offer::default();
         }
-        Offer { kept, change: TextChange::between(&self.text, text) }
+        Offer { kept, items, change: TextChange::between(&self.text, text) }
     }
 
     /// Keeps a lint's analyses, made for `text`.
@@ -87,15 +100,16 @@ impl BufferCache {
         generation: u64,
         context: u64,
         text: &str,
-        kept: FxHashMap<u64, KeptEntry>,
-        reused: usize,
+        Kept { entries: kept, items, reused, items_reused }: Kept,
     ) {
         self.generation = Some(generation);
         self.context = context;
         self.last_reuse = (reused, kept.len());
+        self.last_item_reuse = items_reused;
         self.kept = kept;
+        self.items = items;
         self.text.clear();
-        if !self.kept.is_empty() {
+        if !self.kept.is_empty() || !self.items.is_empty() {
             self.text.push_str(text);
         }
     }
@@ -104,6 +118,12 @@ impl BufferCache {
     /// points there were (for tests and statistics).
     pub fn last_reuse(&self) -> (usize, usize) {
         self.last_reuse
+    }
+
+    /// Of the last lint's findings of rules that read one top-level item at a time (one set
+    /// per rule and item), how many were reused and how many there were.
+    pub fn last_item_reuse(&self) -> (usize, usize) {
+        (self.last_item_reuse, self.items.len())
     }
 
     /// How the last parse went: whole file, unchanged, or only the touched items.
@@ -116,6 +136,7 @@ impl BufferCache {
 #[derive(Default)]
 pub(crate) struct Offer {
     kept: FxHashMap<u64, KeptEntry>,
+    items: ItemFindings,
     change: TextChange,
 }
 
@@ -129,6 +150,11 @@ pub(crate) struct EntryReuse {
     /// Tenancy facts taken over from a kept analysis, until the tenancy pass asks for them.
     tenancy: Vec<Option<TenancyFacts>>,
     reused: usize,
+    /// The item findings of this lint (and how many were reused), and the text hash of each
+    /// top-level item asked about.
+    items: ItemFindings,
+    items_reused: usize,
+    item_hashes: FxHashMap<usize, u64>,
 }
 
 impl EntryReuse {
@@ -139,6 +165,7 @@ impl EntryReuse {
         self.keys.reserve(expected);
         self.consulted.reserve(expected);
         self.tenancy.reserve(expected);
+        self.items.reserve(offer.items.len());
         self.offered = offer;
     }
 
@@ -202,6 +229,49 @@ impl EntryReuse {
         out
     }
 
+    /// The kept findings of `rule` for top-level item `index` (at `range` of `text`, the text of
+    /// `path`), moved to where the item now is; `None` when the item changed or was not kept.
+    pub(crate) fn item_findings(
+        &mut self,
+        rule: &'static str,
+        index: usize,
+        range: TextRange,
+        text: &str,
+        path: &Path,
+    ) -> Option<Vec<Diagnostic>> {
+        let change = self.offered.change;
+        let old_range = change.inverse().map_range(range, range.start >= change.new_end)?;
+        let key = item_key(rule, self.item_hash(index, range, text), old_range);
+        let mut found = self.offered.items.remove(&key)?;
+        if !change.is_none() {
+            let by = Relocation::new(change, old_range);
+            found.iter_mut().try_for_each(|d| relocate_diagnostic(d, &by, path))?;
+        }
+        self.items_reused += 1;
+        Some(found)
+    }
+
+    /// Keeps the findings of `rule` for top-level item `index` (at `range` of `text`).
+    pub(crate) fn keep_item_findings(
+        &mut self,
+        rule: &'static str,
+        index: usize,
+        range: TextRange,
+        text: &str,
+        found: Vec<Diagnostic>,
+    ) {
+        let key = item_key(rule, self.item_hash(index, range, text), range);
+        self.items.insert(key, found);
+    }
+
+    fn item_hash(&mut self, index: usize, range: TextRange, text: &str) -> u64 {
+        *self.item_hashes.entry(index).or_insert_with(|| {
+            let mut h = FxHasher::default();
+            text.get(range.as_usize_range()).unwrap_or("").hash(&mut h);
+            h.finish()
+        })
+    }
+
     /// The tenancy facts of entry point `index` taken over from a kept analysis.
     pub(crate) fn take_tenancy(&mut self, index: usize) -> Option<TenancyFacts> {
         self.tenancy.get_mut(index).and_then(Option::take)
@@ -209,18 +279,13 @@ impl EntryReuse {
 
     /// The analyses of this lint, to keep: `entries` and `tenancy` are the context's (tenancy
     /// empty when not computed or when no entry point has effects).
-    /// Also returns how many analyses this lint reused.
-    pub(crate) fn into_kept(
-        self,
-        entries: Option<Vec<AnalyzedEntry>>,
-        tenancy: Option<Vec<TenancyFacts>>,
-    ) -> (FxHashMap<u64, KeptEntry>, usize) {
-        let reused = self.reused;
+    pub(crate) fn into_kept(self, entries: Option<Vec<AnalyzedEntry>>, tenancy: Option<Vec<TenancyFacts>>) -> Kept {
+        let (reused, items, items_reused) = (self.reused, self.items, self.items_reused);
         let Some(entries) = entries else {
             // Nothing asked for the entries: what was offered is as valid as before, if the
             // text is the same.
             let kept = if self.offered.change.is_none() { self.offered.kept } else { FxHashMap::default() };
-            return (kept, reused);
+            return Kept { entries: kept, items, reused, items_reused };
         };
         let mut tenancy: Vec<Option<TenancyFacts>> = match tenancy {
             Some(t) if t.len() == entries.len() => t.into_iter().map(Some).collect(),
@@ -236,8 +301,16 @@ impl EntryReuse {
         {
             kept.insert(key, KeptEntry { entry, tenancy, consulted });
         }
-        (kept, reused)
+        Kept { entries: kept, items, reused, items_reused }
     }
+}
+
+/// What one lint keeps for the next ([`EntryReuse::into_kept`]), with how much it reused.
+pub(crate) struct Kept {
+    entries: FxHashMap<u64, KeptEntry>,
+    items: ItemFindings,
+    reused: usize,
+    items_reused: usize,
 }
 
 /// What identifies an entry point's analysis: its function's text, name, kind and wrapper
@@ -245,6 +318,13 @@ impl EntryReuse {
 fn entry_key(content: u64, function: TextRange, report: TextRange) -> u64 {
     let mut h = FxHasher::default();
     (content, function, report).hash(&mut h);
+    h.finish()
+}
+
+/// What identifies a rule's findings in a top-level item: the rule, the item's text and place.
+fn item_key(rule: &str, content: u64, range: TextRange) -> u64 {
+    let mut h = FxHasher::default();
+    (rule, content, range).hash(&mut h);
     h.finish()
 }
 

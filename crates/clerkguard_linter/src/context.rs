@@ -2,7 +2,8 @@ use std::cell::{Cell, OnceCell};
 use std::path::Path;
 
 use clerkguard_project::{FileRole, ProjectInfo};
-use clerkguard_syntax::{LineIndex, TextRange, ast::Module};
+use clerkguard_syntax::swc_common::Spanned;
+use clerkguard_syntax::{LineIndex, TextRange, ast::Module, ast::ModuleItem};
 
 use crate::analysis::{FileSemantics, SummaryLookup};
 use crate::{Config, Diagnostic, RuleMeta};
@@ -206,5 +207,53 @@ impl FileContext<'_> {
 
     pub fn source(&self, range: TextRange) -> &str {
         self.text.get(range.as_usize_range()).unwrap_or("")
+    }
+
+    /// Runs `check` on each top-level item in order, which is the same as walking the module
+    /// with one visitor. For a rule whose findings read one item at a time: `check` returns
+    /// whether the state it carries is back to its initial one after the item (nothing seen in
+    /// the item is waiting for a later one). An editor buffer's lint then reuses the kept
+    /// findings of every unchanged item that started and ended in that state, moved to where
+    /// the item now is ([`crate::BufferCache`]).
+    pub(crate) fn each_item(
+        &self,
+        rule: &'static RuleMeta,
+        out: &mut Vec<Diagnostic>,
+        mut check: impl FnMut(&ModuleItem, &mut Vec<Diagnostic>) -> bool,
+    ) {
+        if self.reuse.borrow().is_none() {
+            for item in &self.module.body {
+                check(item, out);
+            }
+            return;
+        }
+        let mut initial = true;
+        for (index, item) in self.module.body.iter().enumerate() {
+            let range = TextRange::from_span(item.span());
+            if initial {
+                let kept = self
+                    .reuse
+                    .borrow_mut()
+                    .as_mut()
+                    .and_then(|r| r.item_findings(rule.id, index, range, self.text, self.path));
+                if let Some(found) = kept {
+                    out.extend(found.iter().cloned());
+                    if let Some(reuse) = self.reuse.borrow_mut().as_mut() {
+                        reuse.keep_item_findings(rule.id, index, range, self.text, found);
+                    }
+                    continue;
+                }
+            }
+            let start = out.len();
+            let started_initial = initial;
+            // The borrow is released while `check` runs: it may ask for the entry points.
+            initial = check(item, out);
+            if started_initial
+                && initial
+                && let Some(reuse) = self.reuse.borrow_mut().as_mut()
+            {
+                reuse.keep_item_findings(rule.id, index, range, self.text, out[start..].to_vec());
+            }
+        }
     }
 }

@@ -297,8 +297,7 @@ fn lint_parsed(
     if let Some((cache, generation, context)) = buffer
         && let Some(reuse) = ctx.reuse.take()
     {
-        let (kept, reused) = reuse.into_kept(ctx.entries.take(), ctx.tenancy.take());
-        cache.store(generation, context, text, kept, reused);
+        cache.store(generation, context, text, reuse.into_kept(ctx.entries.take(), ctx.tenancy.take()));
     }
     if !defer_schema_rules {
         return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), None);

@@ -3,12 +3,14 @@
 //! ([`crate::BufferCache`]). Each type lists all of its fields (no `..`), so a new field with an
 //! offset cannot be forgotten here without the compiler noticing.
 
+use std::path::Path;
+
 use clerkguard_syntax::{TextChange, TextRange};
 
-use crate::Edit;
 use crate::analysis::flow::{AuthDecl, EffectSite, FunctionFacts, IdentityUse};
 use crate::analysis::queries::{Condition, FilterEdit, Query};
 use crate::rules::tenancy::facts::{Checks, InputCheck, OrgApiCall, SessionComparison};
+use crate::{Diagnostic, Edit, Fix, RelatedInfo};
 
 /// Where offsets of the last version are in this one, for the analysis of one function.
 pub(crate) struct Relocation {
@@ -65,6 +67,21 @@ impl Relocate for Edit {
         // An edit of another file is not moved by this one's change.
         if file.is_some() { Some(()) } else { by.range(range) }
     }
+}
+
+/// Moves a finding of the file at `path`; edits and related locations in other files stay.
+pub(crate) fn relocate_diagnostic(diagnostic: &mut Diagnostic, by: &Relocation, path: &Path) -> Option<()> {
+    let Diagnostic { rule: _, severity: _, range, message: _, help: _, fix, related } = diagnostic;
+    by.range(range)?;
+    if let Some(Fix { title: _, applicability: _, edits }) = fix {
+        edits.relocate(by)?;
+    }
+    for RelatedInfo { path: other, range, message: _ } in related {
+        if other.as_os_str().is_empty() || other == path {
+            by.range(range)?;
+        }
+    }
+    Some(())
 }
 
 impl Relocate for FunctionFacts {

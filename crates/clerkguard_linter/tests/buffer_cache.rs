@@ -200,3 +200,32 @@ fn typing_before_entry_points_moves_their_analyses_along() {
     assert_eq!(cache.last_reuse().0, cache.last_reuse().1, "removing the line moves them back");
     ws.set_overlay(&path, None);
 }
+
+#[test]
+fn findings_of_unchanged_items_move_along_with_an_edit_before_them() {
+    let root = fixtures().join("app-router-v7-js");
+    let ws = Workspace::new(vec![root.clone()]);
+    let path = root.join("app/actions.js");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut cache = BufferCache::new();
+    let (incremental, fresh, _) = lint_both(&ws, &path, &text, &mut cache);
+    assert_eq!(incremental, fresh);
+    let unawaited = |d: &[Diagnostic]| d.iter().filter(|d| d.rule == "auth-not-awaited").count();
+    assert_eq!(unawaited(&fresh), 3, "{fresh:?}");
+    // A statement typed into the first function: every later item is unchanged and moved.
+    let at = text.find("if (!userId) throw").unwrap();
+    let mut current = text.clone();
+    for (i, ch) in "const t = 1;\n  ".chars().enumerate() {
+        current.insert(at + i, ch);
+        let (incremental, fresh, broken) = lint_both(&ws, &path, &current, &mut cache);
+        if !broken {
+            assert_eq!(incremental, fresh, "after typing {i} characters");
+        }
+    }
+    let (reused, total) = cache.last_item_reuse();
+    assert!(total > 10 && reused + 2 >= total, "item findings reused: {reused} of {total}");
+    let (incremental, fresh, _) = lint_both(&ws, &path, &current, &mut cache);
+    assert_eq!(unawaited(&incremental), 3);
+    assert_eq!(incremental, fresh);
+    ws.set_overlay(&path, None);
+}

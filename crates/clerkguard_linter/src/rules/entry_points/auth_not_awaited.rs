@@ -64,8 +64,12 @@ impl Rule for AuthNotAwaited {
             return;
         }
         let mut visitor = Finder { ctx, scope: AsyncScope::default(), pending: HashMap::new(), found: Vec::new() };
-        ctx.module.visit_with(&mut visitor);
-        out.extend(visitor.found);
+        ctx.each_item(&Self::META, out, |item, out| {
+            item.visit_with(&mut visitor);
+            out.append(&mut visitor.found);
+            // A binding of `auth()` not yet read from may be read in a later item.
+            visitor.pending.is_empty()
+        });
     }
 }
 

@@ -67,8 +67,11 @@ impl Rule for ProtectNotAwaited {
             return;
         }
         let mut visitor = Finder { ctx, scope: AsyncScope::default(), found: Vec::new() };
-        ctx.module.visit_with(&mut visitor);
-        out.extend(visitor.found);
+        ctx.each_item(&Self::META, out, |item, out| {
+            item.visit_with(&mut visitor);
+            out.append(&mut visitor.found);
+            true
+        });
     }
 }
 
