@@ -144,27 +144,36 @@ impl Rule for AuthOptionDropsCheck {
             return;
         }
         let version = ctx.project.clerk.as_ref().and_then(|c| c.effective()).map(|v| v.to_string()).unwrap_or_default();
-        for mixed in find_mixed(ctx.module, ctx.semantics) {
-            if mixed.protect {
-                let fix = mixed.split.map(|(obj, auth, options)| {
-                    let join =
-                        |ranges: &[TextRange]| ranges.iter().map(|r| ctx.source(*r)).collect::<Vec<_>>().join(", ");
-                    Fix::safe(
-                        "Pass the options as the second argument",
-                        vec![Edit::replace(obj, format!("{{ {} }}, {{ {} }}", join(&auth), join(&options)))],
-                    )
-                });
-                out.push(
-                    ctx.diagnostic(&Self::META, mixed.range, format!("On @clerk/nextjs {version}, `auth.protect()` ignores the role/permission when the same object has a redirect URL or token option (GHSA-w24r-5266-9c3c)"))
-                        .with_help("Pass options separately: `auth.protect({ role }, { unauthorizedUrl })`, or upgrade to 6.39.3 / 7.2.4")
-                        .with_fix(fix),
-                );
-            } else {
-                out.push(
-                    ctx.diagnostic(&Self::META, mixed.range, format!("On @clerk/nextjs {version}, a `has()` combining these checks can pass when one of them fails (GHSA-w24r-5266-9c3c)"))
-                        .with_help("Check each dimension in its own `has()` call joined with `&&`, or upgrade to 6.39.3 / 7.2.4"),
-                );
+        let mut finder = Finder { sem: ctx.semantics, found: Vec::new() };
+        ctx.each_item(&Self::META, out, |item, out| {
+            item.visit_with(&mut finder);
+            for mixed in finder.found.drain(..) {
+                report(ctx, &version, mixed, out);
             }
-        }
+            true
+        });
+    }
+}
+
+/// The finding for one mixed call.
+fn report(ctx: &FileContext<'_>, version: &str, mixed: Mixed, out: &mut Vec<Diagnostic>) {
+    if mixed.protect {
+        let fix = mixed.split.map(|(obj, auth, options)| {
+            let join = |ranges: &[TextRange]| ranges.iter().map(|r| ctx.source(*r)).collect::<Vec<_>>().join(", ");
+            Fix::safe(
+                "Pass the options as the second argument",
+                vec![Edit::replace(obj, format!("{{ {} }}, {{ {} }}", join(&auth), join(&options)))],
+            )
+        });
+        out.push(
+            ctx.diagnostic(&AuthOptionDropsCheck::META, mixed.range, format!("On @clerk/nextjs {version}, `auth.protect()` ignores the role/permission when the same object has a redirect URL or token option (GHSA-w24r-5266-9c3c)"))
+                .with_help("Pass options separately: `auth.protect({ role }, { unauthorizedUrl })`, or upgrade to 6.39.3 / 7.2.4")
+                .with_fix(fix),
+        );
+    } else {
+        out.push(
+            ctx.diagnostic(&AuthOptionDropsCheck::META, mixed.range, format!("On @clerk/nextjs {version}, a `has()` combining these checks can pass when one of them fails (GHSA-w24r-5266-9c3c)"))
+                .with_help("Check each dimension in its own `has()` call joined with `&&`, or upgrade to 6.39.3 / 7.2.4"),
+        );
     }
 }
