@@ -223,7 +223,8 @@ fn findings_of_unchanged_items_move_along_with_an_edit_before_them() {
         }
     }
     let (reused, total) = cache.last_item_reuse();
-    assert!(total > 10 && reused + 2 >= total, "item findings reused: {reused} of {total}");
+    // Per rule, only the edited item (one in fourteen here) is visited again.
+    assert!(total > 10 && (total - reused) * 10 <= total, "item findings reused: {reused} of {total}");
     let (incremental, fresh, _) = lint_both(&ws, &path, &current, &mut cache);
     assert_eq!(unawaited(&incremental), 3);
     assert_eq!(incremental, fresh);

@@ -94,8 +94,11 @@ impl Rule for DeprecatedClerkApi {
             return;
         }
         let mut finder = Finder { ctx, singleton, found: Vec::new() };
-        ctx.module.visit_with(&mut finder);
-        out.extend(finder.found);
+        ctx.each_item(&Self::META, out, |item, out| {
+            item.visit_with(&mut finder);
+            out.append(&mut finder.found);
+            true
+        });
     }
 }
 

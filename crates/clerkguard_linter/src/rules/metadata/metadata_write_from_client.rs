@@ -76,13 +76,16 @@ impl Rule for MetadataWriteFromClient {
             );
         }
         let mut finder = Finder(Vec::new());
-        ctx.module.visit_with(&mut finder);
-        for (kind, range) in finder.0 {
-            out.push(
-                ctx.diagnostic(&Self::META, range, format!("`{kind}` cannot be written from the browser"))
-                    .with_help("Write it on the server (`clerkClient().users.updateUserMetadata`) after checking the caller; the browser may only write `unsafeMetadata`"),
-            );
-        }
+        ctx.each_item(&Self::META, out, |item, out| {
+            item.visit_with(&mut finder);
+            for (kind, range) in finder.0.drain(..) {
+                out.push(
+                    ctx.diagnostic(&Self::META, range, format!("`{kind}` cannot be written from the browser"))
+                        .with_help("Write it on the server (`clerkClient().users.updateUserMetadata`) after checking the caller; the browser may only write `unsafeMetadata`"),
+                );
+            }
+            true
+        });
     }
 }
 

@@ -55,25 +55,33 @@ impl Rule for SensitiveDataInPublicMetadata {
             return;
         }
         let mut finder = Finder(Vec::new());
-        ctx.module.visit_with(&mut finder);
-        for found in finder.0 {
-            let fix = found.rename.map(|range| {
-                Fix::unsafe_("Move it to `privateMetadata`", vec![Edit::replace(range, "privateMetadata")])
-            });
-            out.push(
-                ctx.diagnostic(
-                    &Self::META,
-                    found.key_range,
-                    format!(
-                        "`{}` looks secret or internal but is written to `{}`, which the browser can read",
-                        found.key, found.kind
-                    ),
-                )
-                .with_help("Keep it in `privateMetadata` (backend only)")
-                .with_fix(fix),
-            );
-        }
+        ctx.each_item(&Self::META, out, |item, out| {
+            item.visit_with(&mut finder);
+            for found in finder.0.drain(..) {
+                report(ctx, found, out);
+            }
+            true
+        });
     }
+}
+
+/// The finding for one secret-looking key written to readable metadata.
+fn report(ctx: &FileContext<'_>, found: Found, out: &mut Vec<Diagnostic>) {
+    let fix = found
+        .rename
+        .map(|range| Fix::unsafe_("Move it to `privateMetadata`", vec![Edit::replace(range, "privateMetadata")]));
+    out.push(
+        ctx.diagnostic(
+            &SensitiveDataInPublicMetadata::META,
+            found.key_range,
+            format!(
+                "`{}` looks secret or internal but is written to `{}`, which the browser can read",
+                found.key, found.kind
+            ),
+        )
+        .with_help("Keep it in `privateMetadata` (backend only)")
+        .with_fix(fix),
+    );
 }
 
 struct Found {

@@ -57,29 +57,36 @@ impl Rule for UnsafeMetadataAuthorization {
             return;
         }
         let mut finder = Finder { found: Vec::new(), seen: HashSet::new() };
-        ctx.module.visit_with(&mut finder);
-        for (range, key) in finder.found {
-            let text = ctx.source(range);
-            let fix = text.find("unsafeMetadata").map(|i| {
-                let at = range.start + i as u32;
-                Fix::unsafe_(
-                    "Read `publicMetadata` (writable only by the backend)",
-                    vec![Edit::replace(TextRange::new(at, at + "unsafeMetadata".len() as u32), "publicMetadata")],
-                )
-            });
-            out.push(
-                ctx.diagnostic(
-                    &Self::META,
-                    range,
-                    format!("`{key}` in `unsafeMetadata` is writable by the user; it cannot decide what they may do"),
-                )
-                .with_help(
-                    "Store it in `publicMetadata` (set from the server) or use `has({ role })` / `has({ permission })`",
-                )
-                .with_fix(fix),
-            );
-        }
+        ctx.each_item(&Self::META, out, |item, out| {
+            item.visit_with(&mut finder);
+            for (range, key) in finder.found.drain(..) {
+                report(ctx, range, key, out);
+            }
+            // `seen` holds offsets of this item only.
+            true
+        });
     }
+}
+
+/// The finding for a privilege key read from unsafe metadata at `range`.
+fn report(ctx: &FileContext<'_>, range: TextRange, key: String, out: &mut Vec<Diagnostic>) {
+    let text = ctx.source(range);
+    let fix = text.find("unsafeMetadata").map(|i| {
+        let at = range.start + i as u32;
+        Fix::unsafe_(
+            "Read `publicMetadata` (writable only by the backend)",
+            vec![Edit::replace(TextRange::new(at, at + "unsafeMetadata".len() as u32), "publicMetadata")],
+        )
+    });
+    out.push(
+        ctx.diagnostic(
+            &UnsafeMetadataAuthorization::META,
+            range,
+            format!("`{key}` in `unsafeMetadata` is writable by the user; it cannot decide what they may do"),
+        )
+        .with_help("Store it in `publicMetadata` (set from the server) or use `has({ role })` / `has({ permission })`")
+        .with_fix(fix),
+    );
 }
 
 struct Finder {
