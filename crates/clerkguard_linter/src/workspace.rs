@@ -76,8 +76,17 @@ pub struct Workspace {
     /// Held while a project index is built, so concurrent lints build it once.
     index_build: Mutex<()>,
     /// Counts changes that may alter what a file's analysis reads from outside the file (file
-    /// changes, project settings); see [`crate::BufferCache`].
+    /// changes, project settings); see [`crate::BufferCache`]. Each workspace counts from its
+    /// own base ([`generation_base`]), so a buffer's cache made with another workspace (the
+    /// editor's folders changed) never matches.
     generation: std::sync::atomic::AtomicU64,
+}
+
+/// A starting value of [`Workspace::generation`] no other workspace of this process uses
+/// (2^40 changes apart).
+fn generation_base() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) << 40
 }
 
 impl Workspace {
@@ -94,7 +103,7 @@ impl Workspace {
             project_roots: RwLock::default(),
             dir_projects: RwLock::default(),
             index_build: Mutex::default(),
-            generation: std::sync::atomic::AtomicU64::new(0),
+            generation: std::sync::atomic::AtomicU64::new(generation_base()),
         }
     }
 

@@ -230,3 +230,23 @@ fn findings_of_unchanged_items_move_along_with_an_edit_before_them() {
     assert_eq!(incremental, fresh);
     ws.set_overlay(&path, None);
 }
+
+#[test]
+fn a_cache_made_with_another_workspace_is_not_reused() {
+    let root = fixtures().join("app-router-v6");
+    let path = root.join("app/actions/posts.ts");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut cache = BufferCache::new();
+    let first = Workspace::new(vec![root.clone()]);
+    lint_both(&first, &path, &text, &mut cache);
+    // The editor's folders change: a fresh workspace, which may count as many changes as the
+    // first one had when the cache was filled.
+    let second = Workspace::new(vec![root.clone()]);
+    second.file_changed(&root.join("lib/db.ts"));
+    let edited = format!("{text}\n// one\n");
+    let (incremental, fresh, _) = lint_both(&second, &path, &edited, &mut cache);
+    assert_eq!(incremental, fresh);
+    assert_eq!(cache.last_reuse().0, 0, "nothing reused from another workspace");
+    first.set_overlay(&path, None);
+    second.set_overlay(&path, None);
+}
