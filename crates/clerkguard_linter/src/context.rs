@@ -228,8 +228,12 @@ impl FileContext<'_> {
             return;
         }
         let mut initial = true;
+        let mut previous_end = 0;
         for (index, item) in self.module.body.iter().enumerate() {
-            let range = TextRange::from_span(item.span());
+            // From the end of the item before: a class's decorators come before its span.
+            let end = TextRange::from_span(item.span()).end;
+            let range = TextRange::new(previous_end.min(end), end);
+            previous_end = end;
             if initial {
                 let kept = self
                     .reuse

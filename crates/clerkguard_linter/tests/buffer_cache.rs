@@ -250,3 +250,24 @@ fn a_cache_made_with_another_workspace_is_not_reused() {
     first.set_overlay(&path, None);
     second.set_overlay(&path, None);
 }
+
+#[test]
+fn an_edit_of_a_decorator_is_an_edit_of_its_class() {
+    // An exported class's span starts at `export`, after its decorators: the item a decorator
+    // belongs to must still count as changed when only the decorator changes.
+    let root = fixtures().join("app-router-v6");
+    let ws = Workspace::new(vec![root.clone()]);
+    let path = root.join("app/actions/decorated.ts");
+    let text = "import { auth } from '@clerk/nextjs/server';\n\nfunction Check(_: unknown) {\n  return (t: unknown) => t;\n}\n\n@Check(other.userId)\nexport class Audit {\n  run() {\n    return 1;\n  }\n}\n";
+    let mut cache = BufferCache::new();
+    let flagged = |d: &[Diagnostic]| d.iter().any(|d| d.rule == "auth-not-awaited");
+    let (incremental, fresh, broken) = lint_both(&ws, &path, text, &mut cache);
+    assert!(!broken, "{fresh:?}");
+    assert_eq!(incremental, fresh);
+    assert!(!flagged(&fresh), "{fresh:?}");
+    let edited = text.replace("@Check(other.userId)", "@Check(auth().userId)");
+    let (incremental, fresh, _) = lint_both(&ws, &path, &edited, &mut cache);
+    assert!(flagged(&fresh), "{fresh:?}");
+    assert_eq!(incremental, fresh);
+    ws.set_overlay(&path, None);
+}
