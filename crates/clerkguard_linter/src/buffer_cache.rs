@@ -140,9 +140,9 @@ pub(crate) struct Offer {
     change: TextChange,
 }
 
-/// The reuse bookkeeping of one lint with a [`BufferCache`].
+/// The reuse bookkeeping of one lint with a [`BufferCache`]: its entry points and item findings.
 #[derive(Default)]
-pub(crate) struct EntryReuse {
+pub(crate) struct LintReuse {
     offered: Offer,
     /// Per entry point of this lint, in order: its key and the functions it consulted.
     keys: Vec<u64>,
@@ -157,7 +157,7 @@ pub(crate) struct EntryReuse {
     item_hashes: FxHashMap<usize, u64>,
 }
 
-impl EntryReuse {
+impl LintReuse {
     /// Offers the kept analyses of a [`BufferCache`] ([`BufferCache::take_usable`]).
     pub(crate) fn offer(&mut self, offer: Offer) {
         // About as many entry points as last time.
@@ -230,8 +230,9 @@ impl EntryReuse {
     }
 
     /// The kept findings of `rule` for top-level item `index` (at `range` of `text`, the text of
-    /// `path`), moved to where the item now is; `None` when the item changed or was not kept.
-    pub(crate) fn item_findings(
+    /// `path`), moved to where the item now is and kept again for the next version; `None` when
+    /// the item changed or was not kept.
+    pub(crate) fn reuse_item_findings(
         &mut self,
         rule: &'static str,
         index: usize,
@@ -241,13 +242,14 @@ impl EntryReuse {
     ) -> Option<Vec<Diagnostic>> {
         let change = self.offered.change;
         let old_range = change.inverse().map_range(range, range.start >= change.new_end)?;
-        let key = item_key(rule, self.item_hash(index, range, text), old_range);
-        let mut found = self.offered.items.remove(&key)?;
+        let content = self.item_hash(index, range, text);
+        let mut found = self.offered.items.remove(&item_key(rule, content, old_range))?;
         if !change.is_none() {
             let by = Relocation::new(change, old_range);
             found.iter_mut().try_for_each(|d| relocate_diagnostic(d, &by, path))?;
         }
         self.items_reused += 1;
+        self.items.insert(item_key(rule, content, range), found.clone());
         Some(found)
     }
 
@@ -265,11 +267,7 @@ impl EntryReuse {
     }
 
     fn item_hash(&mut self, index: usize, range: TextRange, text: &str) -> u64 {
-        *self.item_hashes.entry(index).or_insert_with(|| {
-            let mut h = FxHasher::default();
-            text.get(range.as_usize_range()).unwrap_or("").hash(&mut h);
-            h.finish()
-        })
+        *self.item_hashes.entry(index).or_insert_with(|| text_hash(text, range).unwrap_or_default())
     }
 
     /// The tenancy facts of entry point `index` taken over from a kept analysis.
@@ -305,7 +303,7 @@ impl EntryReuse {
     }
 }
 
-/// What one lint keeps for the next ([`EntryReuse::into_kept`]), with how much it reused.
+/// What one lint keeps for the next ([`LintReuse::into_kept`]), with how much it reused.
 pub(crate) struct Kept {
     entries: FxHashMap<u64, KeptEntry>,
     items: ItemFindings,
@@ -347,7 +345,11 @@ fn entry_content_hash(entry: &EntryPoint<'_>, text: &str) -> u64 {
 
 /// The hash of a same-file function's text.
 fn function_hash(locals: &LocalFunctions<'_>, name: &str, text: &str) -> Option<u64> {
-    let range: TextRange = locals.get(name)?.range();
+    text_hash(text, locals.get(name)?.range())
+}
+
+/// The hash of `range` of `text`; `None` when the range is not in the text.
+fn text_hash(text: &str, range: TextRange) -> Option<u64> {
     let mut h = FxHasher::default();
     text.get(range.as_usize_range())?.hash(&mut h);
     Some(h.finish())
@@ -357,13 +359,13 @@ fn function_hash(locals: &LocalFunctions<'_>, name: &str, text: &str) -> Option<
 /// semantics.
 pub(crate) fn file_context(sem: &FileSemantics) -> u64 {
     let mut h = FxHasher::default();
-    format!("{:?}", sem.directives).hash(&mut h);
+    sem.directives.hash(&mut h);
     let mut imports: Vec<_> = sem.imports.iter().collect();
     imports.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (local, binding) in imports {
         local.hash(&mut h);
         binding.source.hash(&mut h);
-        format!("{:?}", binding.imported).hash(&mut h);
+        binding.imported.hash(&mut h);
         binding.range.hash(&mut h);
         binding.type_only.hash(&mut h);
     }

@@ -44,7 +44,7 @@ pub struct FileContext<'a> {
     /// The file's entry points (found once; four analyses walk them).
     entry_points: OnceCell<Vec<crate::analysis::entry_points::EntryPoint<'a>>>,
     /// Analyses kept by an editor buffer's cache, offered for reuse (see `buffer_cache.rs`).
-    pub(crate) reuse: std::cell::RefCell<Option<crate::buffer_cache::EntryReuse>>,
+    pub(crate) reuse: std::cell::RefCell<Option<crate::buffer_cache::LintReuse>>,
     /// The answers of [`Self::mentions`] so far.
     mentions: crate::mentions::Mentions,
     /// A context rebuilt from kept facts, without the syntax tree (`module` is empty): see
@@ -239,12 +239,9 @@ impl FileContext<'_> {
                     .reuse
                     .borrow_mut()
                     .as_mut()
-                    .and_then(|r| r.item_findings(rule.id, index, range, self.text, self.path));
+                    .and_then(|r| r.reuse_item_findings(rule.id, index, range, self.text, self.path));
                 if let Some(found) = kept {
-                    out.extend(found.iter().cloned());
-                    if let Some(reuse) = self.reuse.borrow_mut().as_mut() {
-                        reuse.keep_item_findings(rule.id, index, range, self.text, found);
-                    }
+                    out.extend(found);
                     continue;
                 }
             }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use clerkguard_syntax::ast::Module;
 
 use crate::analysis::{FileSemantics, SummaryLookup};
-use crate::buffer_cache::{self, BufferCache, EntryReuse};
+use crate::buffer_cache::{self, BufferCache, LintReuse};
 use crate::project_index::data_schema::{self, FileObservation};
 use crate::rules::meta::PARSE_ERROR;
 use crate::suppression::Suppressions;
@@ -281,7 +281,7 @@ fn lint_parsed(
     let mut ctx = FileContext::new(input, &line_index, module, &semantics);
     let buffer = buffer.map(|(cache, generation)| {
         // Set before `locals` are collected: it makes them log what each analysis consults.
-        *ctx.reuse.get_mut() = Some(EntryReuse::default());
+        *ctx.reuse.get_mut() = Some(LintReuse::default());
         let context = buffer_cache::file_context(&semantics);
         if let Some(reuse) = ctx.reuse.get_mut() {
             reuse.offer(cache.take_usable(generation, context, text));

@@ -42,17 +42,16 @@ impl TextChange {
     /// offset where text was only inserted is both the end of what comes before and the start
     /// of what comes after: `after` says which it belongs to.
     pub fn map_offset(self, offset: u32, after: bool) -> Option<u32> {
-        let moved = |o: u32| u32::try_from(o as i64 + self.delta()).ok();
         if offset < self.start {
             Some(offset)
         } else if offset > self.old_end {
-            moved(offset)
+            self.moved(offset)
         } else if self.start == self.old_end {
-            if after { moved(offset) } else { Some(offset) }
+            if after { self.moved(offset) } else { Some(offset) }
         } else if offset == self.start {
             Some(offset)
         } else if offset == self.old_end {
-            moved(offset)
+            self.moved(offset)
         } else {
             None
         }
@@ -67,12 +66,15 @@ impl TextChange {
         if range.end <= self.start {
             Some(range)
         } else if range.start >= self.old_end {
-            let delta = self.delta();
-            let moved = |o: u32| u32::try_from(o as i64 + delta).ok();
-            Some(TextRange::new(moved(range.start)?, moved(range.end)?))
+            Some(TextRange::new(self.moved(range.start)?, self.moved(range.end)?))
         } else {
             None
         }
+    }
+
+    /// An offset after the change, moved by its length.
+    fn moved(self, offset: u32) -> Option<u32> {
+        u32::try_from(offset as i64 + self.delta()).ok()
     }
 }
 

@@ -15,9 +15,9 @@ pub struct LocalFunctions<'a> {
     memo: RefCell<HashMap<String, Option<FunctionSummary>>>,
     in_progress: RefCell<HashSet<String>>,
     /// When recording: every name whose summary was asked for (a function of the file or
-    /// not), in order, with what each
-    /// one's own summary consulted (so a memoised answer logs its dependencies too). An
-    /// editor buffer's cache reuses an entry point's analysis only while these are unchanged.
+    /// not), in order, with what each one's own summary consulted (so a memoised answer logs
+    /// its dependencies too). An editor buffer's cache reuses an entry point's analysis only
+    /// while these are unchanged.
     recording: bool,
     log: RefCell<Vec<String>>,
     consulted_by: RefCell<HashMap<String, Vec<String>>>,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use clerkguard_syntax::ast::{ImportSpecifier, Module, ModuleDecl, ModuleExportName, ModuleItem};
 use clerkguard_syntax::{Directive, TextRange, module_directives};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ImportedName {
     Named(String),
     Default,
