@@ -9,31 +9,14 @@
 use std::path::Path;
 
 use clerkguard_linter::{Diagnostic, TextRange};
+use clerkguard_syntax::TextChange;
 
 const PARSE_ERROR: &str = "parse-error";
 
-/// One text replacement in byte offsets of the text it applied to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ByteEdit {
-    pub start: u32,
-    pub old_end: u32,
-    pub new_len: u32,
-}
-
-/// Moves a range through a sequence of edits; `None` when an edit touched it.
-pub fn shift_range(mut range: TextRange, edits: &[ByteEdit]) -> Option<TextRange> {
-    for edit in edits {
-        if range.end <= edit.start {
-            continue; // entirely before the edit
-        }
-        if range.start >= edit.old_end {
-            let shift = |x: u32| (i64::from(x) - i64::from(edit.old_end) + i64::from(edit.start + edit.new_len)) as u32;
-            range = TextRange::new(shift(range.start), shift(range.end));
-            continue;
-        }
-        return None;
-    }
-    Some(range)
+/// Moves a range through a sequence of edits; `None` when an edit touched it. An empty range
+/// where text was inserted stays before the insertion.
+pub fn shift_range(range: TextRange, edits: &[TextChange]) -> Option<TextRange> {
+    edits.iter().try_fold(range, |range, edit| edit.map_range(range, false))
 }
 
 /// The findings to show for a report that has a syntax error: the fresh ones, plus the last
@@ -42,7 +25,7 @@ pub fn shift_range(mut range: TextRange, edits: &[ByteEdit]) -> Option<TextRange
 pub fn merge_with_last_good(
     fresh: Vec<Diagnostic>,
     last_good: &[Diagnostic],
-    edits: &[ByteEdit],
+    edits: &[TextChange],
     path: &Path,
 ) -> Vec<Diagnostic> {
     let fresh_findings = fresh.iter().filter(|d| d.rule != PARSE_ERROR).count();
@@ -77,14 +60,19 @@ mod tests {
         Diagnostic::new(rule, Severity::Warning, TextRange::new(start, end), "m")
     }
 
+    /// The change replacing `start..old_end` with `new_len` bytes.
+    fn edit(start: u32, old_end: u32, new_len: u32) -> TextChange {
+        TextChange { start, old_end, new_end: start + new_len }
+    }
+
     #[test]
     fn shifts_ranges_after_an_edit_and_drops_touched_ones() {
-        let insert = [ByteEdit { start: 10, old_end: 10, new_len: 3 }];
+        let insert = [edit(10, 10, 3)];
         assert_eq!(shift_range(TextRange::new(0, 5), &insert), Some(TextRange::new(0, 5)));
         assert_eq!(shift_range(TextRange::new(0, 10), &insert), Some(TextRange::new(0, 10)));
         assert_eq!(shift_range(TextRange::new(10, 12), &insert), Some(TextRange::new(13, 15)));
         assert_eq!(shift_range(TextRange::new(8, 12), &insert), None);
-        let delete = [ByteEdit { start: 4, old_end: 8, new_len: 0 }];
+        let delete = [edit(4, 8, 0)];
         assert_eq!(shift_range(TextRange::new(20, 25), &delete), Some(TextRange::new(16, 21)));
         assert_eq!(shift_range(TextRange::new(6, 9), &delete), None);
         let both = [insert[0], delete[0]];
@@ -95,7 +83,7 @@ mod tests {
     fn carries_only_missing_findings_outside_the_edits() {
         let path = Path::new("/p/a.ts");
         let last_good = vec![diag("rule-a", 0, 4), diag("rule-b", 40, 44), diag("rule-c", 20, 22)];
-        let edits = [ByteEdit { start: 21, old_end: 21, new_len: 2 }];
+        let edits = [edit(21, 21, 2)];
         let fresh = vec![diag("parse-error", 21, 23), diag("rule-a", 0, 4)];
         let merged = merge_with_last_good(fresh, &last_good, &edits, path);
         let got: Vec<_> = merged.iter().map(|d| (d.rule.as_str(), d.range.start)).collect();

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use clerkguard_linter::{BufferCache, Diagnostic, PositionEncoding};
+use clerkguard_syntax::TextChange;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
-use crate::carry::ByteEdit;
 use crate::position::rope_char_index;
 
 /// Edits kept for moving the last good findings; past this the findings are let go.
@@ -37,7 +37,7 @@ pub struct Document {
     pub on_disk: bool,
     pub version: i32,
     rope: Rope,
-    edits_since_good: Vec<(i32, ByteEdit)>,
+    edits_since_good: Vec<(i32, TextChange)>,
     pub last_good: Option<LastGood>,
     /// The findings published for a version (what fix-all applies without re-linting).
     pub last_report: Option<(i32, Arc<Vec<Diagnostic>>)>,
@@ -62,7 +62,7 @@ pub struct Snapshot {
     pub version: i32,
     pub text: String,
     pub last_good: Option<Arc<Vec<Diagnostic>>>,
-    pub edits_since_good: Vec<ByteEdit>,
+    pub edits_since_good: Vec<TextChange>,
     pub overlay: Arc<Mutex<OverlayState>>,
 }
 
@@ -110,16 +110,17 @@ impl Document {
                 None => {
                     let old_len = self.rope.len_bytes() as u32;
                     self.rope = Rope::from_str(&change.text);
-                    ByteEdit { start: 0, old_end: old_len, new_len: change.text.len() as u32 }
+                    TextChange { start: 0, old_end: old_len, new_end: change.text.len() as u32 }
                 }
                 Some(range) => {
                     let a = rope_char_index(&self.rope, range.start, encoding);
                     let b = rope_char_index(&self.rope, range.end, encoding);
                     let (start, end) = (a.min(b), a.max(b));
-                    let edit = ByteEdit {
-                        start: self.rope.char_to_byte(start) as u32,
+                    let start_byte = self.rope.char_to_byte(start) as u32;
+                    let edit = TextChange {
+                        start: start_byte,
                         old_end: self.rope.char_to_byte(end) as u32,
-                        new_len: change.text.len() as u32,
+                        new_end: start_byte + change.text.len() as u32,
                     };
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
@@ -225,7 +226,7 @@ mod tests {
         d.record_report(2, Arc::new(Vec::new()), true);
         d.apply_changes(3, vec![change(0, 1, 0, 2, "")], PositionEncoding::Utf16);
         let snap = d.snapshot("k");
-        assert_eq!(snap.edits_since_good, vec![ByteEdit { start: 1, old_end: 2, new_len: 0 }]);
+        assert_eq!(snap.edits_since_good, vec![TextChange { start: 1, old_end: 2, new_end: 1 }]);
         assert_eq!(snap.text, "xbc");
     }
 }
