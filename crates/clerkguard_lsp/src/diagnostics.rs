@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use clerkguard_linter::{Diagnostic, Fix, PositionEncoding, Severity, Workspace, WorkspaceFile, registry};
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,18 @@ impl DiagnosticData {
 
 pub fn rule_docs_url(rule: &str) -> String {
     format!("{RULE_DOCS_BASE}{rule}.md")
+}
+
+/// The documentation link of a registered rule (parsed once per rule, not per diagnostic).
+fn code_description(rule: &str) -> Option<CodeDescription> {
+    static LINKS: OnceLock<HashMap<&'static str, CodeDescription>> = OnceLock::new();
+    let links = LINKS.get_or_init(|| {
+        registry()
+            .metas()
+            .filter_map(|meta| Some((meta.id, CodeDescription { href: rule_docs_url(meta.id).parse().ok()? })))
+            .collect()
+    });
+    links.get(rule).cloned()
 }
 
 /// The rule id of one of our diagnostics.
@@ -105,10 +118,7 @@ impl<'a> DiagnosticConverter<'a> {
             Some(help) if !help.is_empty() => format!("{}\nhelp: {help}", d.message),
             _ => d.message.clone(),
         };
-        let code_description = registry()
-            .find(&d.rule)
-            .and_then(|meta| rule_docs_url(meta.id).parse().ok())
-            .map(|href| CodeDescription { href });
+        let code_description = code_description(&d.rule);
         let related_information = if self.related_information && !d.related.is_empty() {
             Some(d.related.iter().filter_map(|r| self.related(r)).collect())
         } else {

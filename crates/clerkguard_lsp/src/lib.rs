@@ -46,6 +46,7 @@ mod document;
 mod edits;
 mod handlers;
 mod logging;
+mod output;
 mod position;
 mod publish;
 mod scheduler;
@@ -83,16 +84,24 @@ impl ServerOptions {
 pub async fn serve<I, O>(input: I, output: O, options: ServerOptions) -> i32
 where
     I: AsyncRead + Unpin + Send + 'static,
-    O: AsyncWrite,
+    O: AsyncWrite + Unpin,
 {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let level = options.effective_log_level();
     let flag = shutdown_requested.clone();
-    let (service, socket) =
-        LspService::build(move |client| server::Backend::new(Arc::new(session::Session::new(client, level, flag))))
-            .custom_method(transport::INVALID_MESSAGE_METHOD, server::Backend::invalid_message)
-            .finish();
-    Server::new(transport::sanitized(input), output, socket).serve(service).await;
+    let (splitter, outgoing, mut frames) = output::channel();
+    let (service, socket) = LspService::build(move |client| {
+        server::Backend::new(Arc::new(session::Session::new(client, outgoing, level, flag)))
+    })
+    .custom_method(transport::INVALID_MESSAGE_METHOD, server::Backend::invalid_message)
+    .finish();
+    let mut output = output;
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let serve = async {
+        Server::new(transport::sanitized(input), splitter, socket).serve(service).await;
+        let _ = stop.send(());
+    };
+    tokio::join!(serve, output::write_frames(&mut frames, &mut output, stopped));
     if shutdown_requested.load(Ordering::SeqCst) { 0 } else { 1 }
 }
 

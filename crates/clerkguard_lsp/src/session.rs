@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::Uri;
 use crate::capabilities::ClientCaps;
 use crate::document::Document;
 use crate::logging::{LogLevel, Logger};
+use crate::output::Outgoing;
 use crate::publish::Publisher;
 use crate::settings::Settings;
 
@@ -34,10 +35,10 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(client: Client, log_level: LogLevel, shutdown_requested: Arc<AtomicBool>) -> Self {
+    pub fn new(client: Client, outgoing: Outgoing, log_level: LogLevel, shutdown_requested: Arc<AtomicBool>) -> Self {
         Self {
             log: Logger::new(log_level, client.clone()),
-            publisher: Publisher::new(client.clone()),
+            publisher: Publisher::new(outgoing),
             client,
             documents: DashMap::new(),
             caps: RwLock::default(),
