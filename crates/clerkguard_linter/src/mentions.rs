@@ -20,7 +20,7 @@ impl Mentions {
         if let Some((_, found)) = self.known.borrow().iter().find(|(known, _)| *known == word) {
             return *found;
         }
-        let found = text.contains(word);
+        let found = memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some();
         self.known.borrow_mut().push((word, found));
         found
     }

@@ -20,6 +20,7 @@ pub use source_kind::SourceKind;
 pub use text_change::TextChange;
 
 /// Re-exported so downstream crates use the exact swc versions this crate parses with.
+pub use swc_atoms::Atom;
 pub use swc_common;
 pub use swc_ecma_ast as ast;
 pub use swc_ecma_visit as visit;

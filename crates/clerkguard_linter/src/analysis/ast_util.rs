@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{Callee, Expr, MemberExpr, MemberProp, OptChainBase, Pat, PropName};
 use clerkguard_syntax::swc_common::Spanned;
@@ -39,10 +41,11 @@ pub fn member_prop_name(prop: &MemberProp) -> Option<Cow<'_, str>> {
     }
 }
 
-pub fn prop_name(name: &PropName) -> Option<String> {
+/// The static name of an object key: `{ a: 1 }` and `{ "a": 1 }` → `a` (borrowed from the tree).
+pub fn prop_name(name: &PropName) -> Option<Cow<'_, str>> {
     match name {
-        PropName::Ident(id) => Some(id.sym.to_string()),
-        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+        PropName::Ident(id) => Some(Cow::Borrowed(&id.sym)),
+        PropName::Str(s) => Some(s.value.to_string_lossy()),
         _ => None,
     }
 }
@@ -65,15 +68,18 @@ pub fn chain_names(expr: &Expr) -> Vec<String> {
 /// (`clerkClient()` is `("clerkClient", 1)`).
 pub type ChainPart<'a> = (Cow<'a, str>, u32);
 
+/// A member chain's parts; chains of up to six parts (nearly all) stay on the stack.
+pub type ChainParts<'a> = SmallVec<[ChainPart<'a>; 6]>;
+
 /// The names of a member chain without an allocation per name, for the paths that look at
 /// every call; [`chain_names`] spells them out.
-pub fn chain_parts(expr: &Expr) -> Vec<ChainPart<'_>> {
-    let mut out = Vec::new();
+pub fn chain_parts(expr: &Expr) -> ChainParts<'_> {
+    let mut out = ChainParts::new();
     collect_parts(expr, &mut out);
     out
 }
 
-fn collect_parts<'a>(expr: &'a Expr, out: &mut Vec<ChainPart<'a>>) {
+fn collect_parts<'a>(expr: &'a Expr, out: &mut ChainParts<'a>) {
     fn called(out: &mut [ChainPart<'_>]) {
         if let Some(last) = out.last_mut() {
             last.1 = last.1.saturating_add(1);

@@ -5,11 +5,11 @@
 //! inside `if (userId) { ... }`, after calling a helper whose summary ensures a signed-in user,
 //! and (for route handlers) after a signature or shared-secret check of the caller.
 
-use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{
     BinaryOp, BlockStmt, CallExpr, Callee, Decl, Expr, Lit, MemberExpr, ObjectPatProp, OptChainBase, Pat, Stmt, VarDecl,
 };
 use clerkguard_syntax::visit::{Visit, VisitWith};
+use clerkguard_syntax::{Atom, TextRange};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::ast_util::{
@@ -763,14 +763,14 @@ impl<'a, 'b> Walk<'a, 'b> {
         test.visit_with(&mut names);
         let compares_with_session = names.compares_with_session(&state.vars);
         for (name, _) in names.idents {
-            if let Some(var) = state.vars.get(&name)
+            if let Some(var) = state.vars.get(&*name)
                 && let Some(decl) = self.facts.auth_decls.get_mut(var.decl)
             {
                 decl.checked = true;
             }
             // Comparing a caller-supplied id with the session's is the ownership check.
             if compares_with_session {
-                state.inputs.remove(&name);
+                state.inputs.remove(&*name);
             }
         }
     }
@@ -838,7 +838,7 @@ impl<'a, 'b> Walk<'a, 'b> {
         let identity_inputs = identity_inputs.found;
         if !state.guarded {
             for (name, use_range) in &uses.idents {
-                if let Some(var) = state.vars.get(name)
+                if let Some(var) = state.vars.get(&**name)
                     && matches!(
                         var.kind,
                         SessionKind::UserId | SessionKind::User | SessionKind::AuthObject | SessionKind::OrgField
@@ -850,9 +850,9 @@ impl<'a, 'b> Walk<'a, 'b> {
             }
         }
         for (name, use_range) in &uses.idents {
-            if state.inputs.contains_key(name) {
+            if state.inputs.contains_key(&**name) {
                 self.facts.identity_uses.push(IdentityUse {
-                    name: name.clone(),
+                    name: name.to_string(),
                     use_range: *use_range,
                     effect: effect.what.clone(),
                 });
@@ -885,7 +885,7 @@ fn pattern_fields(obj: &clerkguard_syntax::ast::ObjectPat) -> Vec<PatField> {
             ObjectPatProp::KeyValue(kv) => {
                 let Pat::Ident(local) = &*kv.value else { return None };
                 Some(PatField {
-                    key: prop_name(&kv.key).unwrap_or_default(),
+                    key: prop_name(&kv.key).unwrap_or_default().into_owned(),
                     local: local.id.sym.to_string(),
                     range: range_of(&local.id),
                 })
@@ -978,18 +978,19 @@ impl Visit for ExprScan<'_, '_, '_> {
 /// Identifiers used inside an expression.
 #[derive(Default)]
 pub(crate) struct IdentCollector {
-    pub idents: Vec<(String, TextRange)>,
+    /// Names as the tree's atoms: cloning one is cheaper than spelling it out.
+    pub idents: Vec<(Atom, TextRange)>,
 }
 
 impl IdentCollector {
     fn compares_with_session(&self, vars: &HashMap<String, SessionVar>) -> bool {
-        self.idents.iter().any(|(n, _)| vars.contains_key(n))
+        self.idents.iter().any(|(n, _)| vars.contains_key(&**n))
     }
 }
 
 impl Visit for IdentCollector {
     fn visit_ident(&mut self, id: &clerkguard_syntax::ast::Ident) {
-        self.idents.push((id.sym.to_string(), range_of(id)));
+        self.idents.push((id.sym.clone(), range_of(id)));
     }
 }
 

@@ -112,7 +112,7 @@ pub(super) fn object_filter(
         };
         let (key, value): (String, &Expr) = match &**prop {
             Prop::KeyValue(kv) => match prop_name(&kv.key) {
-                Some(k) => (k, &kv.value),
+                Some(k) => (k.into_owned(), &kv.value),
                 None => {
                     *opaque = true;
                     continue;

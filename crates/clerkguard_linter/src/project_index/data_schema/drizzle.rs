@@ -4,6 +4,7 @@
 
 use clerkguard_syntax::ast::{ArrowFunctionBody, Callee, Expr, ObjectLit, Pat, Prop, PropOrSpread, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
+use std::borrow::Cow;
 
 use super::{Field, Model, SchemaSource};
 use crate::analysis::ast_util::{as_member, chain_names, peel, prop_name};
@@ -40,7 +41,7 @@ impl Visit for TableFinder {
         for prop in &columns.props {
             let PropOrSpread::Prop(prop) = prop else { continue };
             let Prop::KeyValue(kv) = &**prop else { continue };
-            let Some(name) = prop_name(&kv.key) else { continue };
+            let Some(name) = prop_name(&kv.key).map(Cow::into_owned) else { continue };
             let builder_names = chain_names(&kv.value);
             let column = first_call_string(&kv.value);
             let references = references_target(&kv.value);

@@ -84,7 +84,7 @@ fn keys(obj: &ObjectLit) -> Option<Vec<(String, TextRange)>> {
         .iter()
         .map(|p| match p {
             PropOrSpread::Prop(p) => match &**p {
-                Prop::KeyValue(kv) => prop_name(&kv.key).map(|k| (k, range_of(&**p))),
+                Prop::KeyValue(kv) => prop_name(&kv.key).map(|k| (k.into_owned(), range_of(&**p))),
                 Prop::Shorthand(id) => Some((id.sym.to_string(), range_of(&**p))),
                 _ => None,
             },

@@ -109,7 +109,7 @@ impl Visit for Finder {
                     .iter()
                     .filter_map(|p| match p {
                         PropOrSpread::Prop(p) => match &**p {
-                            Prop::KeyValue(kv) => prop_name(&kv.key).map(|k| (k, range_of(&kv.key))),
+                            Prop::KeyValue(kv) => prop_name(&kv.key).map(|k| (k.into_owned(), range_of(&kv.key))),
                             Prop::Shorthand(id) => Some((id.sym.to_string(), range_of(id))),
                             _ => None,
                         },

@@ -4,6 +4,7 @@
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{Expr, MemberExpr, ObjectPatProp, Pat, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
+use std::borrow::Cow;
 
 use crate::analysis::ast_util::{as_member, member_prop_name, peel, prop_name, range_of};
 
@@ -42,7 +43,7 @@ impl Visit for Reads {
             for prop in &obj.props {
                 match prop {
                     ObjectPatProp::KeyValue(kv) => {
-                        if let Some(name) = prop_name(&kv.key) {
+                        if let Some(name) = prop_name(&kv.key).map(Cow::into_owned) {
                             self.0.push(EnvRead { name, range: range_of(&kv.key) });
                         }
                     }

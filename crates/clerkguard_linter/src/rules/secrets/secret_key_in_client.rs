@@ -1,6 +1,7 @@
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{Expr, KeyValueProp, Prop, PropOrSpread};
 use clerkguard_syntax::visit::{Visit, VisitWith};
+use std::borrow::Cow;
 
 use super::env_reads::env_reads;
 use super::values::{SECRET_ENV_NAMES, find_secrets, is_public_secret_name, mask, names_other_service};
@@ -188,7 +189,7 @@ fn next_config_env(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                 for prop in &obj.props {
                     let PropOrSpread::Prop(prop) = prop else { continue };
                     let (key, value) = match &**prop {
-                        Prop::KeyValue(kv) => (prop_name(&kv.key), Some(&*kv.value)),
+                        Prop::KeyValue(kv) => (prop_name(&kv.key).map(Cow::into_owned), Some(&*kv.value)),
                         Prop::Shorthand(id) => (Some(id.sym.to_string()), None),
                         _ => continue,
                     };

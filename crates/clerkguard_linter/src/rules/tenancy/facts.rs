@@ -5,6 +5,7 @@
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{BinExpr, BinaryOp, CallExpr, Callee, Expr, Pat, Prop, PropOrSpread, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
+use std::borrow::Cow;
 
 use crate::FileContext;
 use crate::analysis::ast_util::{
@@ -280,10 +281,10 @@ impl CheckScan<'_> {
             let PropOrSpread::Prop(prop) = prop else { continue };
             let (key, value) = match &**prop {
                 Prop::KeyValue(kv) => (prop_name(&kv.key).unwrap_or_default(), Some(&*kv.value)),
-                Prop::Shorthand(id) => (id.sym.to_string(), None),
+                Prop::Shorthand(id) => (Cow::Borrowed(&*id.sym), None),
                 _ => continue,
             };
-            match key.as_str() {
+            match &*key {
                 "reverification" => self.checks.reverification = true,
                 "role" | "permission" => {
                     let literal = value.and_then(queries::string_value).unwrap_or_default().to_ascii_lowercase();
