@@ -72,29 +72,41 @@ impl Rule for OrgRoleLiteral {
         if !["role", "Role", "ROLE", "permission"].iter().any(|w| ctx.mentions(w)) {
             return;
         }
+        // The module's bindings take a walk of their own, as long as the scan. Most files have
+        // nothing to report whatever their bindings say, so a first scan assumes every name
+        // could be the one that matters and only looks for something to report.
+        let normalizes_prefix = ctx.project.clerk_at_least(PREFIX_NORMALIZATION);
+        let client = ctx.semantics.has_directive(Directive::UseClient);
+        let mut found = Vec::new();
+        let mut first = Scan { ctx, bindings: None, normalizes_prefix, client, out: &mut found };
+        ctx.module.visit_with(&mut first);
+        if found.is_empty() {
+            return;
+        }
         let bindings = Bindings::for_module(ctx.module, ctx.semantics);
-        let mut scan = Scan {
-            ctx,
-            bindings: &bindings,
-            normalizes_prefix: ctx.project.clerk_at_least(PREFIX_NORMALIZATION),
-            client: ctx.semantics.has_directive(Directive::UseClient),
-            out,
-        };
+        let mut scan = Scan { ctx, bindings: Some(&bindings), normalizes_prefix, client, out };
         ctx.module.visit_with(&mut scan);
     }
 }
 
 struct Scan<'c, 'a> {
     ctx: &'c FileContext<'a>,
-    bindings: &'c Bindings,
+    /// `None` in the first scan: then every name may have any origin, and what it reports
+    /// is a superset of the findings.
+    bindings: Option<&'c Bindings>,
     normalizes_prefix: bool,
     client: bool,
     out: &'c mut Vec<Diagnostic>,
 }
 
 impl Scan<'_, '_> {
-    fn origin(&self, expr: &Expr) -> Origin {
-        origin_of(expr, self.bindings, self.ctx.semantics, None)
+    /// Whether `expr` may hold the session's `orgRole` (only a binding or member named
+    /// `orgRole` can).
+    fn is_org_role(&self, expr: &Expr) -> bool {
+        match self.bindings {
+            Some(bindings) => origin_of(expr, bindings, self.ctx.semantics, None) == Origin::OrgRole,
+            None => self.ctx.mentions("orgRole"),
+        }
     }
 
     fn prefix_fix(&self, literal: TextRange) -> Option<Fix> {
@@ -114,10 +126,17 @@ impl Scan<'_, '_> {
         if sem.is_auth_protect_callee(callee) || sem.is_auth_object_protect_callee(callee) {
             return true;
         }
+        let Some(bindings) = self.bindings else {
+            return matches!(peel(callee), Expr::Ident(_)) || as_member(peel(callee)).is_some_and(|(_, p)| p == "has");
+        };
         match peel(callee) {
-            Expr::Ident(id) => self.bindings.origin_of_name(&id.sym) == Some(Origin::Has),
+            Expr::Ident(id) => bindings.origin_of_name(&id.sym) == Some(Origin::Has),
             other => as_member(other).is_some_and(|(obj, p)| {
-                p == "has" && matches!(self.origin(obj), Origin::AuthObject | Origin::HelperSession)
+                p == "has"
+                    && matches!(
+                        origin_of(obj, bindings, self.ctx.semantics, None),
+                        Origin::AuthObject | Origin::HelperSession
+                    )
             }),
         }
     }
@@ -171,7 +190,7 @@ impl Visit for Scan<'_, '_> {
             return;
         }
         for (side, other) in [(&bin.left, &bin.right), (&bin.right, &bin.left)] {
-            if self.origin(side) != Origin::OrgRole {
+            if !self.is_org_role(side) {
                 continue;
             }
             let Some((value, range)) = string_lit(other) else { continue };
