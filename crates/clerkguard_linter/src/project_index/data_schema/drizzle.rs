@@ -2,9 +2,10 @@
 //! (also `sqliteTable`, `mysqlTable`, `schema.table(...)`, and the callback form
 //! `pgTable("posts", (t) => ({ ... }))`).
 
+use std::borrow::Cow;
+
 use clerkguard_syntax::ast::{ArrowFunctionBody, Callee, Expr, ObjectLit, Pat, Prop, PropOrSpread, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
-use std::borrow::Cow;
 
 use super::{Field, Model, SchemaSource};
 use crate::analysis::ast_util::{as_member, chain_names, peel, prop_name};

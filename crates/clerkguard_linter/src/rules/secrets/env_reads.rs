@@ -1,10 +1,11 @@
 //! `process.env.X` reads in a module: `process.env.X`, `process.env["X"]`, and
 //! `const { X } = process.env`.
 
+use std::borrow::Cow;
+
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{Expr, MemberExpr, ObjectPatProp, Pat, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
-use std::borrow::Cow;
 
 use crate::analysis::ast_util::{as_member, member_prop_name, peel, prop_name, range_of};
 

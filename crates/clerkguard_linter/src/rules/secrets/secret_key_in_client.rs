@@ -1,7 +1,8 @@
+use std::borrow::Cow;
+
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{Expr, KeyValueProp, Prop, PropOrSpread};
 use clerkguard_syntax::visit::{Visit, VisitWith};
-use std::borrow::Cow;
 
 use super::env_reads::env_reads;
 use super::values::{SECRET_ENV_NAMES, find_secrets, is_public_secret_name, mask, names_other_service};

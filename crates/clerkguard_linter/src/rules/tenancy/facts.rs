@@ -2,10 +2,12 @@
 //! checks it makes (comparisons with the session, membership lookups, role gates, step-up), and
 //! which query results it binds.
 
+use std::borrow::Cow;
+
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{BinExpr, BinaryOp, CallExpr, Callee, Expr, Pat, Prop, PropOrSpread, VarDeclarator};
 use clerkguard_syntax::visit::{Visit, VisitWith};
-use std::borrow::Cow;
+use smallvec::SmallVec;
 
 use crate::FileContext;
 use crate::analysis::ast_util::{
@@ -306,6 +308,32 @@ pub fn is_admin_word(value: &str) -> bool {
     ["admin", "owner", "superuser", "manage"].iter().any(|w| v.contains(w))
 }
 
+/// A name lowercased (ASCII), for the word checks on every call's name.
+struct LowerName(SmallVec<[u8; 48]>);
+
+impl LowerName {
+    fn new(name: &str) -> Self {
+        Self(name.bytes().map(|b| b.to_ascii_lowercase()).collect())
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let word = word.as_bytes();
+        word.len() <= self.0.len() && self.0.windows(word.len()).any(|w| w == word)
+    }
+
+    fn contains_any(&self, words: &[&str]) -> bool {
+        words.iter().any(|w| self.contains(w))
+    }
+
+    fn starts_with(&self, prefix: &str) -> bool {
+        self.0.starts_with(prefix.as_bytes())
+    }
+
+    fn starts_with_any(&self, prefixes: &[&str]) -> bool {
+        prefixes.iter().any(|p| self.starts_with(p))
+    }
+}
+
 impl Visit for CheckScan<'_> {
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
         bin.visit_children_with(self);
@@ -339,25 +367,23 @@ impl Visit for CheckScan<'_> {
         // Every call of the function comes here: the chain's names borrowed, not spelled out.
         let names = chain_parts(callee);
         let last: &str = names.last().map_or("", |(name, _)| name);
-        let lower = last.to_ascii_lowercase();
+        // Every call comes here too: the name is lowercased on the stack and searched for short
+        // words directly (a `str::contains` builds a searcher per word).
+        let lower = LowerName::new(last);
         let at = range_of(call).start;
         if matches!(last, "reverificationError" | "reverificationErrorResponse") {
             self.checks.reverification = true;
         }
         if self.sem.imports.get(last).is_some_and(|b| {
-            b.imported == ImportedName::Named("reverificationError".into())
-                || b.imported == ImportedName::Named("reverificationErrorResponse".into())
+            matches!(&b.imported, ImportedName::Named(n) if n == "reverificationError" || n == "reverificationErrorResponse")
         }) {
             self.checks.reverification = true;
         }
         // `requireAdmin()`, `assertIsAdmin(...)`, `isOrgAdmin()`; `isStaff()`, `requireRole(...)`.
-        let gate_prefix =
-            ["require", "assert", "is", "check", "ensure", "verify", "has"].iter().any(|p| lower.starts_with(p));
+        let gate_prefix = lower.starts_with_any(&["require", "assert", "is", "check", "ensure", "verify", "has"]);
         if gate_prefix && lower.contains("admin") {
             self.checks.role_gates.push(at);
-        } else if gate_prefix
-            && ["staff", "moderator", "superuser", "role", "permission"].iter().any(|w| lower.contains(w))
-        {
+        } else if gate_prefix && lower.contains_any(&["staff", "moderator", "superuser", "role", "permission"]) {
             self.checks.privilege_gates.push(at);
         }
         // `members.includes(userId)`, `memberIds.some(...)` are comparisons with the session.
@@ -368,10 +394,9 @@ impl Visit for CheckScan<'_> {
             self.compare(at, &arg.expr, obj);
         }
         // Access-check helpers given a caller-supplied value.
-        let checks_access = ["member", "access", "permission", "authoriz", "authoris", "owner", "allowed"]
-            .iter()
-            .any(|w| lower.contains(w))
-            || ["assert", "require", "ensure", "verify", "check", "can"].iter().any(|p| lower.starts_with(p));
+        let checks_access =
+            lower.contains_any(&["member", "access", "permission", "authoriz", "authoris", "owner", "allowed"])
+                || lower.starts_with_any(&["assert", "require", "ensure", "verify", "check", "can"]);
         let is_query = self.queries.iter().any(|q| q.range == range_of(call));
         if checks_access && !is_query {
             for arg in &call.args {
@@ -462,5 +487,23 @@ impl Visit for InputExprs<'_> {
             return;
         }
         e.visit_children_with(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LowerName;
+
+    #[test]
+    fn lower_name_answers_like_the_lowercased_string() {
+        let words = ["admin", "role", "membership", "get", "is", "can", "owner", "authoriz"];
+        for name in ["requireAdmin", "isOrgAdmin", "getMembershipList", "canEdit", "x", "", "ROLE", "Ownership"] {
+            let lower = LowerName::new(name);
+            let string = name.to_ascii_lowercase();
+            for word in words {
+                assert_eq!(lower.contains(word), string.contains(word), "{name} contains {word}");
+                assert_eq!(lower.starts_with(word), string.starts_with(word), "{name} starts with {word}");
+            }
+        }
     }
 }
