@@ -78,8 +78,17 @@ impl Rule for OrgRoleLiteral {
         let normalizes_prefix = ctx.project.clerk_at_least(PREFIX_NORMALIZATION);
         let client = ctx.semantics.has_directive(Directive::UseClient);
         let mut found = Vec::new();
-        let mut first = Scan { ctx, bindings: None, normalizes_prefix, client, out: &mut found };
-        ctx.module.visit_with(&mut first);
+        if ctx.mentions("orgRole") {
+            let mut first = Scan { ctx, bindings: None, normalizes_prefix, client, out: &mut found };
+            ctx.module.visit_with(&mut first);
+        } else {
+            // Without `orgRole` in the file no comparison can be a candidate, so the first scan
+            // reads one item at a time and an editor buffer reuses what unchanged items gave.
+            ctx.each_item(&Self::META, &mut found, |item, out| {
+                item.visit_with(&mut Scan { ctx, bindings: None, normalizes_prefix, client, out });
+                true
+            });
+        }
         if found.is_empty() {
             return;
         }
