@@ -11,7 +11,8 @@ use super::flow::{Analyzer, EntryKind};
 use super::functions::FnRef;
 
 pub struct LocalFunctions<'a> {
-    functions: HashMap<String, FnRef<'a>>,
+    /// Names borrowed from the tree (built on every keystroke in an editor buffer).
+    functions: HashMap<&'a str, FnRef<'a>>,
     memo: RefCell<HashMap<String, Option<FunctionSummary>>>,
     in_progress: RefCell<HashSet<String>>,
     /// When recording: every name whose summary was asked for (a function of the file or
@@ -32,16 +33,16 @@ impl<'a> LocalFunctions<'a> {
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(export)) => Some(&export.decl),
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(d)) => {
                     if let DefaultDecl::Fn(f) = &d.decl {
-                        functions.insert("default".to_string(), FnRef::Function(&f.function));
+                        functions.insert("default", FnRef::Function(&f.function));
                         if let Some(ident) = &f.ident {
-                            functions.insert(ident.sym.to_string(), FnRef::Function(&f.function));
+                            functions.insert(&*ident.sym, FnRef::Function(&f.function));
                         }
                     }
                     None
                 }
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultExpr(e)) => {
                     if let Some(f) = FnRef::from_expr(&e.expr) {
-                        functions.insert("default".to_string(), f);
+                        functions.insert("default", f);
                     }
                     None
                 }
@@ -49,14 +50,14 @@ impl<'a> LocalFunctions<'a> {
             };
             match decl {
                 Some(Decl::Fn(f)) => {
-                    functions.insert(f.ident.sym.to_string(), FnRef::Function(&f.function));
+                    functions.insert(&*f.ident.sym, FnRef::Function(&f.function));
                 }
                 Some(Decl::Var(var)) => {
                     for d in &var.decls {
                         if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init)
                             && let Some(f) = FnRef::from_expr(init)
                         {
-                            functions.insert(name.id.sym.to_string(), f);
+                            functions.insert(&*name.id.sym, f);
                         }
                     }
                 }
@@ -98,7 +99,7 @@ impl<'a> LocalFunctions<'a> {
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.functions.keys().map(String::as_str)
+        self.functions.keys().copied()
     }
 
     /// The summary of a same-file function, `None` when there is no such function or while it
