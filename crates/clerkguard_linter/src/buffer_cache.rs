@@ -56,9 +56,66 @@ pub struct BufferCache {
     last_reuse: (usize, usize),
 }
 
-/// Findings of rules that read one top-level item at a time, by the key of rule and item
-/// ([`item_key`]).
-pub(crate) type ItemFindings = FxHashMap<u64, Vec<Diagnostic>>;
+/// Findings of rules that read one top-level item at a time: per rule, each item's findings in
+/// the order of the items. (A hash map keyed by rule and item cost a cache miss per item and
+/// rule on every keystroke; a lint asks in item order, so a cursor walks each rule's list.)
+#[derive(Default)]
+pub(crate) struct ItemFindings {
+    rules: Vec<RuleItems>,
+}
+
+#[derive(Default)]
+struct RuleItems {
+    rule: &'static str,
+    items: Vec<KeptItem>,
+    /// Where the next lookup starts (lookups come in item order).
+    cursor: usize,
+}
+
+struct KeptItem {
+    /// From the end of the item before to the end of this one.
+    range: TextRange,
+    /// The hash of the text in `range`.
+    content: u64,
+    found: Vec<Diagnostic>,
+}
+
+impl ItemFindings {
+    fn is_empty(&self) -> bool {
+        self.rules.iter().all(|r| r.items.is_empty())
+    }
+
+    fn len(&self) -> usize {
+        self.rules.iter().map(|r| r.items.len()).sum()
+    }
+
+    fn rule_mut(&mut self, rule: &'static str) -> &mut RuleItems {
+        match self.rules.iter().position(|r| r.rule == rule) {
+            Some(at) => &mut self.rules[at],
+            None => {
+                self.rules.push(RuleItems { rule, ..RuleItems::default() });
+                let last = self.rules.len() - 1;
+                &mut self.rules[last]
+            }
+        }
+    }
+
+    fn push(&mut self, rule: &'static str, range: TextRange, content: u64, found: Vec<Diagnostic>) {
+        self.rule_mut(rule).items.push(KeptItem { range, content, found });
+    }
+
+    /// Takes the findings kept for an item of `rule` that was at `range` with text `content`.
+    /// Lookups of one rule must come in item order.
+    fn take(&mut self, rule: &'static str, range: TextRange, content: u64) -> Option<Vec<Diagnostic>> {
+        let list = self.rules.iter_mut().find(|r| r.rule == rule)?;
+        while list.items.get(list.cursor).is_some_and(|item| item.range.start < range.start) {
+            list.cursor += 1;
+        }
+        let item = list.items.get_mut(list.cursor).filter(|item| item.range == range && item.content == content)?;
+        list.cursor += 1;
+        Some(std::mem::take(&mut item.found))
+    }
+}
 
 /// One entry point's analysis, kept for the next version.
 pub(crate) struct KeptEntry {
@@ -154,7 +211,7 @@ pub(crate) struct LintReuse {
     /// top-level item asked about.
     items: ItemFindings,
     items_reused: usize,
-    item_hashes: FxHashMap<usize, u64>,
+    item_hashes: Vec<Option<u64>>,
 }
 
 impl LintReuse {
@@ -165,7 +222,6 @@ impl LintReuse {
         self.keys.reserve(expected);
         self.consulted.reserve(expected);
         self.tenancy.reserve(expected);
-        self.items.reserve(offer.items.len());
         self.offered = offer;
     }
 
@@ -243,13 +299,13 @@ impl LintReuse {
         let change = self.offered.change;
         let old_range = change.inverse().map_range(range, range.start >= change.new_end)?;
         let content = self.item_hash(index, range, text);
-        let mut found = self.offered.items.remove(&item_key(rule, content, old_range))?;
+        let mut found = self.offered.items.take(rule, old_range, content)?;
         if !change.is_none() {
             let by = Relocation::new(change, old_range);
             found.iter_mut().try_for_each(|d| relocate_diagnostic(d, &by, path))?;
         }
         self.items_reused += 1;
-        self.items.insert(item_key(rule, content, range), found.clone());
+        self.items.push(rule, range, content, found.clone());
         Some(found)
     }
 
@@ -262,12 +318,15 @@ impl LintReuse {
         text: &str,
         found: Vec<Diagnostic>,
     ) {
-        let key = item_key(rule, self.item_hash(index, range, text), range);
-        self.items.insert(key, found);
+        let content = self.item_hash(index, range, text);
+        self.items.push(rule, range, content, found);
     }
 
     fn item_hash(&mut self, index: usize, range: TextRange, text: &str) -> u64 {
-        *self.item_hashes.entry(index).or_insert_with(|| text_hash(text, range).unwrap_or_default())
+        if self.item_hashes.len() <= index {
+            self.item_hashes.resize(index + 1, None);
+        }
+        *self.item_hashes[index].get_or_insert_with(|| text_hash(text, range).unwrap_or_default())
     }
 
     /// The tenancy facts of entry point `index` taken over from a kept analysis.
@@ -320,12 +379,6 @@ fn entry_key(content: u64, function: TextRange, report: TextRange) -> u64 {
 }
 
 /// What identifies a rule's findings in a top-level item: the rule, the item's text and place.
-fn item_key(rule: &str, content: u64, range: TextRange) -> u64 {
-    let mut h = FxHasher::default();
-    (rule, content, range).hash(&mut h);
-    h.finish()
-}
-
 /// The hash of an entry point's function text, name, kind and wrapper.
 fn entry_content_hash(entry: &EntryPoint<'_>, text: &str) -> u64 {
     let mut h = FxHasher::default();
