@@ -46,7 +46,7 @@ pub struct BufferCache {
     generation: Option<u64>,
     /// The hash of what every kept analysis read from the file besides functions.
     context: u64,
-    kept: FxHashMap<u64, KeptEntry>,
+    kept: KeptEntries,
     items: ItemFindings,
     /// The text the kept analyses were made for.
     text: String,
@@ -126,6 +126,51 @@ pub(crate) struct KeptEntry {
     consulted: Vec<(String, Option<u64>)>,
 }
 
+/// The kept analyses, by key ([`entry_key`]). The index is a small table of positions; the
+/// analyses, large values, stay in one list (kept inline in the table, every lookup of a
+/// keystroke touched a large slot of a large table, and every removal moved one).
+#[derive(Default)]
+pub(crate) struct KeptEntries {
+    index: FxHashMap<u64, usize>,
+    entries: Vec<Option<KeptEntry>>,
+}
+
+impl KeptEntries {
+    fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    fn clear(&mut self) {
+        self.index.clear();
+        self.entries.clear();
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.index.reserve(additional);
+        self.entries.reserve(additional);
+    }
+
+    fn insert(&mut self, key: u64, entry: KeptEntry) {
+        match self.index.get(&key) {
+            // Two entry points with one key (the same function reported twice) keep the last.
+            Some(&at) => self.entries[at] = Some(entry),
+            None => {
+                self.index.insert(key, self.entries.len());
+                self.entries.push(Some(entry));
+            }
+        }
+    }
+
+    fn take(&mut self, key: u64) -> Option<KeptEntry> {
+        let at = self.index.remove(&key)?;
+        self.entries.get_mut(at)?.take()
+    }
+}
+
 impl BufferCache {
     pub fn new() -> Self {
         Self::default()
@@ -192,7 +237,7 @@ impl BufferCache {
 /// The kept analyses offered to one lint, and the change since the text they were made for.
 #[derive(Default)]
 pub(crate) struct Offer {
-    kept: FxHashMap<u64, KeptEntry>,
+    kept: KeptEntries,
     items: ItemFindings,
     change: TextChange,
 }
@@ -245,7 +290,7 @@ impl LintReuse {
         let after = function.start >= change.new_end;
         let old_function = back.map_range(function, after)?;
         let old_report = back.map_range(entry.report_range, after)?;
-        let kept = self.offered.kept.remove(&entry_key(content, old_function, old_report))?;
+        let kept = self.offered.kept.take(entry_key(content, old_function, old_report))?;
         let still = kept.consulted.iter().all(|(name, hash)| function_hash(locals, name, text) == *hash);
         if !still {
             return None;
@@ -341,7 +386,7 @@ impl LintReuse {
         let Some(entries) = entries else {
             // Nothing asked for the entries: what was offered is as valid as before, if the
             // text is the same.
-            let kept = if self.offered.change.is_none() { self.offered.kept } else { FxHashMap::default() };
+            let kept = if self.offered.change.is_none() { self.offered.kept } else { KeptEntries::default() };
             return Kept { entries: kept, items, reused, items_reused };
         };
         let mut tenancy: Vec<Option<TenancyFacts>> = match tenancy {
@@ -349,8 +394,7 @@ impl LintReuse {
             _ => self.tenancy,
         };
         tenancy.resize_with(entries.len(), || None);
-        // The offered map's table is reused: a fresh one per keystroke was faulted in page by
-        // page.
+        // The offered lists are reused: fresh ones per keystroke were faulted in page by page.
         let mut kept = self.offered.kept;
         kept.clear();
         kept.reserve(entries.len());
@@ -364,7 +408,7 @@ impl LintReuse {
 
 /// What one lint keeps for the next ([`LintReuse::into_kept`]), with how much it reused.
 pub(crate) struct Kept {
-    entries: FxHashMap<u64, KeptEntry>,
+    entries: KeptEntries,
     items: ItemFindings,
     reused: usize,
     items_reused: usize,
