@@ -1,5 +1,7 @@
 //! Entry points: code an outside caller reaches directly.
 
+use std::borrow::Cow;
+
 use clerkguard_project::FileRole;
 use clerkguard_syntax::Directive;
 use clerkguard_syntax::TextRange;
@@ -67,7 +69,8 @@ impl EntryFn<'_> {
 #[derive(Clone)]
 pub struct EntryPoint<'a> {
     pub kind: EntryPointKind,
-    pub name: String,
+    /// Borrowed from the tree where it can be (found on every keystroke of an editor buffer).
+    pub name: Cow<'a, str>,
     pub func: EntryFn<'a>,
     /// Where findings about the entry point as a whole are reported (its name).
     pub report_range: TextRange,
@@ -100,8 +103,8 @@ pub fn find<'a>(
     for (name, report_range, target) in exports(module) {
         let Some((func, wrapper)) = resolve_target(target, locals) else { continue };
         let kind = match role {
-            FileRole::RouteHandler if HTTP_METHODS.contains(&name.as_str()) => {
-                EntryPointKind::RouteHandler { method: name.clone() }
+            FileRole::RouteHandler if HTTP_METHODS.contains(&&*name) => {
+                EntryPointKind::RouteHandler { method: name.to_string() }
             }
             FileRole::PagesApi if name == "default" => EntryPointKind::PagesApi,
             FileRole::Page(_) | FileRole::Layout if name == "default" || name == "getServerSideProps" => {
@@ -121,7 +124,7 @@ pub fn find<'a>(
             }
             out.push(EntryPoint {
                 kind: EntryPointKind::ServerFunction { inline: true },
-                name,
+                name: Cow::Owned(name),
                 func,
                 report_range,
                 wrapper: None,
@@ -138,21 +141,21 @@ enum ExportTarget<'a> {
 }
 
 /// (exported name, report range, what it exports)
-fn exports(module: &Module) -> Vec<(String, TextRange, ExportTarget<'_>)> {
+fn exports(module: &Module) -> Vec<(Cow<'_, str>, TextRange, ExportTarget<'_>)> {
     let mut out = Vec::new();
     for item in &module.body {
         let ModuleItem::ModuleDecl(decl) = item else { continue };
         match decl {
             ModuleDecl::ExportDecl(export) => match &export.decl {
                 Decl::Fn(f) => out.push((
-                    f.ident.sym.to_string(),
+                    Cow::Borrowed(&*f.ident.sym),
                     range_of(&f.ident),
                     ExportTarget::Fn(FnRef::Function(&f.function)),
                 )),
                 Decl::Var(var) => {
                     for d in &var.decls {
                         if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init) {
-                            out.push((name.id.sym.to_string(), range_of(&name.id), ExportTarget::Expr(init)));
+                            out.push((Cow::Borrowed(&*name.id.sym), range_of(&name.id), ExportTarget::Expr(init)));
                         }
                     }
                 }
@@ -161,7 +164,7 @@ fn exports(module: &Module) -> Vec<(String, TextRange, ExportTarget<'_>)> {
             ModuleDecl::ExportDefaultDecl(d) => {
                 if let DefaultDecl::Fn(f) = &d.decl {
                     let range = f.ident.as_ref().map_or_else(|| range_of(d), range_of);
-                    out.push(("default".into(), range, ExportTarget::Fn(FnRef::Function(&f.function))));
+                    out.push((Cow::Borrowed("default"), range, ExportTarget::Fn(FnRef::Function(&f.function))));
                 }
             }
             ModuleDecl::ExportDefaultExpr(e) => {
@@ -169,7 +172,7 @@ fn exports(module: &Module) -> Vec<(String, TextRange, ExportTarget<'_>)> {
                     Expr::Ident(id) => ExportTarget::Local(id.sym.to_string()),
                     _ => ExportTarget::Expr(&e.expr),
                 };
-                out.push(("default".into(), range_of(&*e.expr), target));
+                out.push((Cow::Borrowed("default"), range_of(&*e.expr), target));
             }
             ModuleDecl::ExportNamed(named) if named.src.is_none() => {
                 for spec in &named.specifiers {
@@ -179,9 +182,9 @@ fn exports(module: &Module) -> Vec<(String, TextRange, ExportTarget<'_>)> {
                         ModuleExportName::Str(_) => continue,
                     };
                     let exported = match &n.exported {
-                        Some(ModuleExportName::Ident(id)) => id.sym.to_string(),
-                        Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
-                        None => local.clone(),
+                        Some(ModuleExportName::Ident(id)) => Cow::Borrowed(&*id.sym),
+                        Some(ModuleExportName::Str(s)) => Cow::Owned(s.value.to_string_lossy().into_owned()),
+                        None => Cow::Owned(local.clone()),
                     };
                     out.push((exported, range_of(n), ExportTarget::Local(local)));
                 }

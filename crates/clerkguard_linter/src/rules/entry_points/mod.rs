@@ -139,7 +139,7 @@ fn analyze_entry(
     AnalyzedEntry {
         wrapper_guards: entry.wrapper_guards(),
         kind: entry.kind.clone(),
-        name: entry.name.clone(),
+        name: entry.name.to_string(),
         report_range: entry.report_range,
         facts,
         make_async: make_async(func, ctx.text),

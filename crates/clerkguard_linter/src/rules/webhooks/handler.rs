@@ -179,7 +179,7 @@ pub fn for_each_handler(ctx: &FileContext<'_>, mut f: impl FnMut(&WebhookHandler
         };
         let func = entry.func.get();
         let flow = analyze(ctx, &analyzer, locals, func);
-        f(&WebhookHandler { name: entry.name.clone(), report_range: entry.report_range, func, pages, flow });
+        f(&WebhookHandler { name: entry.name.to_string(), report_range: entry.report_range, func, pages, flow });
     }
 }
 
