@@ -17,6 +17,7 @@ use clerkguard_syntax::ast::Module;
 use clerkguard_syntax::{SourceKind, parse_source};
 
 use rayon::prelude::*;
+use smallvec::SmallVec;
 
 use super::ProjectIndex;
 use crate::analysis::FileSemantics;
@@ -103,7 +104,7 @@ impl Model {
     }
 
     fn same_column(&self, known: &str, column: &str) -> bool {
-        if normalize(known) == normalize(column) {
+        if Normalized::new(known).as_str() == Normalized::new(column).as_str() {
             return true;
         }
         self.fields.iter().any(|f| {
@@ -114,8 +115,8 @@ impl Model {
 
     fn field_named(&self, names: &[&str]) -> Option<&Field> {
         self.fields.iter().find(|f| {
-            names.contains(&normalize(&f.name).as_str())
-                || f.column.as_deref().is_some_and(|c| names.contains(&normalize(c).as_str()))
+            names.contains(&Normalized::new(&f.name).as_str())
+                || f.column.as_deref().is_some_and(|c| names.contains(&Normalized::new(c).as_str()))
         })
     }
 }
@@ -140,16 +141,39 @@ const OWNER_NAMES: [&str; 10] = [
 const TENANT_MODELS: [&str; 4] = ["organization", "organisation", "org", "tenant"];
 
 pub fn is_org_column_name(name: &str) -> bool {
-    ORG_NAMES.contains(&normalize(name).as_str())
+    ORG_NAMES.contains(&Normalized::new(name).as_str())
 }
 
 pub fn is_owner_column_name(name: &str) -> bool {
-    OWNER_NAMES.contains(&normalize(name).as_str())
+    OWNER_NAMES.contains(&Normalized::new(name).as_str())
 }
 
 /// Lowercase without `_`: `org_id`, `orgId` and `OrgID` are the same column name.
 pub fn normalize(name: &str) -> String {
-    name.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect()
+    Normalized::new(name).as_str().to_string()
+}
+
+/// A name in its [`normalize`]d form, on the stack up to 64 bytes: for lookups and
+/// comparisons, which the rules make for every query, column and model of an entry point.
+pub struct Normalized(SmallVec<[u8; 64]>);
+
+impl Normalized {
+    pub fn new(name: &str) -> Self {
+        if name.is_ascii() {
+            return Self(name.bytes().filter(|b| *b != b'_').map(|b| b.to_ascii_lowercase()).collect());
+        }
+        let mut bytes = SmallVec::new();
+        let mut buf = [0u8; 4];
+        for c in name.chars().filter(|c| *c != '_').flat_map(char::to_lowercase) {
+            bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+        Self(bytes)
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Whole characters were written, so this is always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 fn singular(name: &str) -> String {
@@ -178,7 +202,7 @@ impl DataSchema {
     /// The model a query names: Prisma accessor (`post`), model name, Drizzle table variable,
     /// table name, Mongoose model.
     pub fn model(&self, name: &str) -> Option<&Model> {
-        self.keys.get(&normalize(name)).map(|&i| &self.models[i])
+        self.keys.get(Normalized::new(name).as_str()).map(|&i| &self.models[i])
     }
 
     pub fn models(&self) -> &[Model] {
@@ -187,7 +211,7 @@ impl DataSchema {
 
     /// Whether the database applies row-level security to this table (Supabase).
     pub fn has_row_level_security(&self, table: &str) -> bool {
-        self.rls_tables.contains(&normalize(table))
+        self.rls_tables.contains(Normalized::new(table).as_str())
     }
 
     fn index_keys(&mut self) {
@@ -510,6 +534,17 @@ fn supabase_rls_tables(root: &Path) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalized_names_drop_underscores_and_case() {
+        for (name, want) in [("org_id", "orgid"), ("OrgID", "orgid"), ("__x__", "x"), ("", ""), ("Größe_ID", "größeid")]
+        {
+            assert_eq!(Normalized::new(name).as_str(), want, "{name}");
+            assert_eq!(normalize(name), want, "{name}");
+        }
+        let long = "A_".repeat(100);
+        assert_eq!(Normalized::new(&long).as_str(), "a".repeat(100));
+    }
 
     fn field(name: &str, ty: &str) -> Field {
         Field {

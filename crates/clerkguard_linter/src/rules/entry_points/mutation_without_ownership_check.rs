@@ -1,5 +1,5 @@
 use crate::analysis::queries::{FilterEdit, Query, ValueSource};
-use crate::project_index::data_schema::{DataSchema, Model, ModelKind, normalize};
+use crate::project_index::data_schema::{DataSchema, Model, ModelKind, Normalized};
 use crate::rules::tenancy::facts::{self, EntryData};
 use crate::rules::tenancy::scope::{self, SessionField};
 use crate::{Diagnostic, FileContext, Fix, MiddlewareProtection, Rule, RuleLevel, RuleMeta, declare_rule};
@@ -185,6 +185,6 @@ fn relation_through_clerk_id(schema: &DataSchema, model: &Model, owner: &str) ->
     let clerk = target
         .fields
         .iter()
-        .find(|f| matches!(normalize(&f.name).as_str(), "clerkid" | "clerkuserid" | "externalid"))?;
+        .find(|f| matches!(Normalized::new(&f.name).as_str(), "clerkid" | "clerkuserid" | "externalid"))?;
     Some((relation.name.clone(), clerk.name.clone()))
 }
