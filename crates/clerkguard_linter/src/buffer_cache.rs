@@ -286,10 +286,8 @@ impl LintReuse {
         self.tenancy.push(None);
         // Where the function and its report range were in the last version.
         let change = self.offered.change;
-        let back = change.inverse();
-        let after = function.start >= change.new_end;
-        let old_function = back.map_range(function, after)?;
-        let old_report = back.map_range(entry.report_range, after)?;
+        let old_function = in_last_version(change, function, function)?;
+        let old_report = in_last_version(change, entry.report_range, function)?;
         let kept = self.offered.kept.take(entry_key(content, old_function, old_report))?;
         let still = kept.consulted.iter().all(|(name, hash)| function_hash(locals, name, text) == *hash);
         if !still {
@@ -342,7 +340,7 @@ impl LintReuse {
         path: &Path,
     ) -> Option<Vec<Diagnostic>> {
         let change = self.offered.change;
-        let old_range = change.inverse().map_range(range, range.start >= change.new_end)?;
+        let old_range = in_last_version(change, range, range)?;
         let content = self.item_hash(index, range, text);
         let mut found = self.offered.items.take(rule, old_range, content)?;
         if !change.is_none() {
@@ -422,7 +420,12 @@ fn entry_key(content: u64, function: TextRange, report: TextRange) -> u64 {
     h.finish()
 }
 
-/// What identifies a rule's findings in a top-level item: the rule, the item's text and place.
+/// Where `range` (of a function or item at `owner`) was before `change`: an offset where text
+/// was only inserted belongs to the side its owner is on.
+fn in_last_version(change: TextChange, range: TextRange, owner: TextRange) -> Option<TextRange> {
+    change.inverse().map_range(range, owner.start >= change.new_end)
+}
+
 /// The hash of an entry point's function text, name, kind and wrapper.
 fn entry_content_hash(entry: &EntryPoint<'_>, text: &str) -> u64 {
     let mut h = FxHasher::default();

@@ -10,6 +10,14 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").canonicalize().unwrap()
 }
 
+/// Fixture app `app` (its root), a workspace over it, and the path of its file `file`.
+fn open(app: &str, file: &str) -> (PathBuf, Workspace, PathBuf) {
+    let root = fixtures().join(app);
+    let ws = Workspace::new(vec![root.clone()]);
+    let path = root.join(file);
+    (root, ws, path)
+}
+
 /// A small deterministic generator (xorshift), so failures reproduce.
 struct Rng(u64);
 
@@ -130,9 +138,7 @@ fn incremental_lint_matches_a_fresh_lint_after_random_edits() {
 
 #[test]
 fn editing_a_helper_re_analyses_the_entry_points_that_call_it() {
-    let root = fixtures().join("app-router-v6");
-    let ws = Workspace::new(vec![root.clone()]);
-    let path = root.join("app/actions/edited-helper.ts");
+    let (_, ws, path) = open("app-router-v6", "app/actions/edited-helper.ts");
     let guarded = "'use server';\nimport { auth } from '@clerk/nextjs/server';\nimport { db } from '@/lib/db';\n\nasync function requireUser() {\n  const { userId } = await auth();\n  if (!userId) throw new Error('signed out');\n  return userId;\n}\n\nexport async function deletePost(id: string) {\n  await requireUser();\n  await db.post.delete({ where: { id } });\n}\n";
     let mut cache = BufferCache::new();
     let (incremental, fresh, _) = lint_both(&ws, &path, guarded, &mut cache);
@@ -153,9 +159,7 @@ fn editing_a_helper_re_analyses_the_entry_points_that_call_it() {
 
 #[test]
 fn a_change_elsewhere_in_the_workspace_drops_the_kept_analyses() {
-    let root = fixtures().join("app-router-v6");
-    let ws = Workspace::new(vec![root.clone()]);
-    let path = root.join("app/actions/posts.ts");
+    let (root, ws, path) = open("app-router-v6", "app/actions/posts.ts");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut cache = BufferCache::new();
     lint_both(&ws, &path, &text, &mut cache);
@@ -174,9 +178,7 @@ fn a_change_elsewhere_in_the_workspace_drops_the_kept_analyses() {
 
 #[test]
 fn typing_before_entry_points_moves_their_analyses_along() {
-    let root = fixtures().join("app-router-v6");
-    let ws = Workspace::new(vec![root.clone()]);
-    let path = root.join("app/actions/posts.ts");
+    let (_, ws, path) = open("app-router-v6", "app/actions/posts.ts");
     let text = std::fs::read_to_string(&path).unwrap();
     let after_imports = text.rfind("import ").and_then(|i| text[i..].find('\n').map(|j| i + j + 1)).unwrap();
     let mut cache = BufferCache::new();
@@ -203,9 +205,7 @@ fn typing_before_entry_points_moves_their_analyses_along() {
 
 #[test]
 fn findings_of_unchanged_items_move_along_with_an_edit_before_them() {
-    let root = fixtures().join("app-router-v7-js");
-    let ws = Workspace::new(vec![root.clone()]);
-    let path = root.join("app/actions.js");
+    let (_, ws, path) = open("app-router-v7-js", "app/actions.js");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut cache = BufferCache::new();
     let (incremental, fresh, _) = lint_both(&ws, &path, &text, &mut cache);
@@ -255,9 +255,7 @@ fn a_cache_made_with_another_workspace_is_not_reused() {
 fn an_edit_of_a_decorator_is_an_edit_of_its_class() {
     // An exported class's span starts at `export`, after its decorators: the item a decorator
     // belongs to must still count as changed when only the decorator changes.
-    let root = fixtures().join("app-router-v6");
-    let ws = Workspace::new(vec![root.clone()]);
-    let path = root.join("app/actions/decorated.ts");
+    let (_, ws, path) = open("app-router-v6", "app/actions/decorated.ts");
     let text = "import { auth } from '@clerk/nextjs/server';\n\nfunction Check(_: unknown) {\n  return (t: unknown) => t;\n}\n\n@Check(other.userId)\nexport class Audit {\n  run() {\n    return 1;\n  }\n}\n";
     let mut cache = BufferCache::new();
     let flagged = |d: &[Diagnostic]| d.iter().any(|d| d.rule == "auth-not-awaited");

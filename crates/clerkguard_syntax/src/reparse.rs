@@ -30,6 +30,7 @@ use swc_ecma_ast::ModuleItem;
 use swc_ecma_visit::{VisitMut, VisitMutWith};
 
 use crate::parse::{ParsedFile, SourceComment, parse_at};
+use crate::text_change::moved;
 use crate::{SourceKind, TextChange, TextRange};
 
 /// Re-parses successive versions of one file, reusing what an edit did not touch. Hand each
@@ -289,11 +290,6 @@ fn reparse(layout: &Layout, mut kept: ParsedFile, text: &str, kind: SourceKind) 
     // Broken chunks all lay inside the piece, so the file's errors are the piece's.
     let parsed = ParsedFile { module: kept.module, errors: piece.errors, comments, skipped: piece.skipped };
     Some((parsed, new_chunks))
-}
-
-/// `offset` moved by an edit's length change `delta`; `None` if that leaves the `u32` range.
-fn moved(offset: u32, delta: i64) -> Option<u32> {
-    u32::try_from(offset as i64 + delta).ok()
 }
 
 fn shift_pos(pos: BytePos, delta: i64) -> Option<BytePos> {

@@ -74,8 +74,13 @@ impl TextChange {
 
     /// An offset after the change, moved by its length.
     fn moved(self, offset: u32) -> Option<u32> {
-        u32::try_from(offset as i64 + self.delta()).ok()
+        moved(offset, self.delta())
     }
+}
+
+/// `offset` moved by an edit's length change `delta`; `None` if that leaves the `u32` range.
+pub(crate) fn moved(offset: u32, delta: i64) -> Option<u32> {
+    u32::try_from(offset as i64 + delta).ok()
 }
 
 /// The length of the longest common prefix, compared a block at a time.

@@ -66,7 +66,7 @@ pub struct AnalyzedEntry {
 
 impl AnalyzedEntry {
     /// Makes a kept analysis the `index`-th entry point of a new version of its file (its
-    /// function unchanged, in the same place).
+    /// function unchanged; [`Self::relocate`] has moved it where the edit moved it).
     pub(crate) fn reindex(&mut self, index: usize) {
         self.index = index;
     }
