@@ -189,14 +189,19 @@ pub fn body_insert_point(func: FnRef<'_>, text: &str, style: &FileStyle) -> Opti
 
 /// The edit that makes a function `async`, when it is not.
 pub fn make_async(func: FnRef<'_>, text: &str) -> Option<Edit> {
+    async_insert_at(func, text).map(|at| Edit::insert(at, "async "))
+}
+
+/// Where [`make_async`] inserts `async ` (without building the edit).
+pub fn async_insert_at(func: FnRef<'_>, text: &str) -> Option<u32> {
     if func.is_async() {
         return None;
     }
     let start = func.range().start;
     let rest = &text[start as usize..];
     match func {
-        FnRef::Function(_) if rest.starts_with("function") => Some(Edit::insert(start, "async ")),
-        FnRef::Arrow(_) => Some(Edit::insert(start, "async ")),
+        FnRef::Function(_) if rest.starts_with("function") => Some(start),
+        FnRef::Arrow(_) => Some(start),
         _ => None,
     }
 }

@@ -83,12 +83,20 @@ pub struct RoutingModel {
     /// Keyed by the file's bytes (hashing a `Path` walks its components; three rules ask on
     /// every file).
     by_file: rustc_hash::FxHashMap<std::ffi::OsString, usize>,
+    /// The files an entry of the loaded middleware's route lists is written in, by their bytes
+    /// like `by_file` (three rules look for their entries in every file).
+    list_entry_files: rustc_hash::FxHashSet<std::ffi::OsString>,
 }
 
 impl RoutingModel {
     /// The route a file serves.
     pub fn route_for(&self, file: &Path) -> Option<&RouteProtection> {
         self.by_file.get(file.as_os_str()).and_then(|&i| self.routes.get(i))
+    }
+
+    /// Whether an entry of a route list of the loaded middleware is written in `file`.
+    pub fn has_list_entries_in(&self, file: &Path) -> bool {
+        self.list_entry_files.contains(file.as_os_str())
     }
 
     /// The model of `file` when it is a middleware file (loaded or not).
@@ -144,7 +152,13 @@ pub fn build_with(index: &ProjectIndex, replaced: Option<(&Path, &str)>) -> Rout
     for (i, r) in routes.iter().enumerate() {
         by_file.entry(r.route.file.as_os_str().to_owned()).or_insert(i);
     }
-    RoutingModel { location, middleware, unloaded, routes, next_options, by_file }
+    let list_entry_files = middleware
+        .iter()
+        .flat_map(|m| &m.lists)
+        .flat_map(|l| &l.entries)
+        .map(|e| e.file.as_os_str().to_owned())
+        .collect();
+    RoutingModel { location, middleware, unloaded, routes, next_options, by_file, list_entry_files }
 }
 
 fn evaluate(route: &Route, middleware: Option<&MiddlewareModel>) -> RouteProtection {

@@ -2,30 +2,31 @@
 //! and which call expressions sit where a promise is already handled (awaited, returned, an
 //! arrow's body, an argument).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use clerkguard_syntax::ast::{ArrowExpr, ArrowFunctionBody, Expr, Function, ReturnStmt};
 
 use crate::Edit;
 use crate::analysis::ast_util::{peel, range_of};
 use crate::analysis::functions::FnRef;
-use crate::fixer::make_async;
+use crate::fixer::async_insert_at;
 
 #[derive(Default)]
 pub struct AsyncScope {
-    /// For each enclosing function: the edit that makes it async (None when it already is).
-    stack: Vec<Option<Edit>>,
+    /// For each enclosing function: where `async ` makes it async (None when it already is).
+    /// The edit itself is built only for a finding.
+    stack: Vec<Option<u32>>,
     /// Start offsets of expressions whose promise is handled by their context.
-    handled: HashSet<u32>,
+    handled: FxHashSet<u32>,
 }
 
 impl AsyncScope {
     pub fn enter_function(&mut self, f: &Function, text: &str) {
-        self.stack.push(make_async(FnRef::Function(f), text));
+        self.stack.push(async_insert_at(FnRef::Function(f), text));
     }
 
     pub fn enter_arrow(&mut self, a: &ArrowExpr, text: &str) {
-        self.stack.push(make_async(FnRef::Arrow(a), text));
+        self.stack.push(async_insert_at(FnRef::Arrow(a), text));
         if let ArrowFunctionBody::Expr(body) = &*a.body {
             self.mark_handled(body);
         }
@@ -37,7 +38,7 @@ impl AsyncScope {
 
     /// The edit making the innermost function async; `None` if it is already async or at top level.
     pub fn make_async_edit(&self) -> Option<Edit> {
-        self.stack.last().cloned().flatten()
+        self.stack.last().copied().flatten().map(|at| Edit::insert(at, "async "))
     }
 
     pub fn mark_handled(&mut self, expr: &Expr) {

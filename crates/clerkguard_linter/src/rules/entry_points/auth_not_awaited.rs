@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use clerkguard_syntax::TextRange;
 use clerkguard_syntax::ast::{AwaitExpr, CallExpr, Callee, Expr, MemberExpr, Pat, ReturnStmt, VarDeclarator};
@@ -63,7 +63,8 @@ impl Rule for AuthNotAwaited {
         {
             return;
         }
-        let mut visitor = Finder { ctx, scope: AsyncScope::default(), pending: HashMap::new(), found: Vec::new() };
+        let mut visitor =
+            Finder { ctx, scope: AsyncScope::default(), pending: FxHashMap::default(), found: Vec::new() };
         ctx.each_item(&Self::META, out, |item, out| {
             item.visit_with(&mut visitor);
             out.append(&mut visitor.found);
@@ -77,7 +78,7 @@ struct Finder<'c, 'a> {
     ctx: &'c FileContext<'a>,
     scope: AsyncScope,
     /// `const session = auth()` bindings, flagged when a member of them is read.
-    pending: HashMap<String, (TextRange, Option<Edit>)>,
+    pending: FxHashMap<String, (TextRange, Option<Edit>)>,
     found: Vec<Diagnostic>,
 }
 
@@ -178,7 +179,9 @@ impl Visit for Finder<'_, '_> {
         } else if let Expr::Ident(id) = peel(&m.obj)
             && !promise_method
         {
-            if let Some((range, async_edit)) = self.pending.remove(&*id.sym) {
+            if let Some((range, async_edit)) =
+                (!self.pending.is_empty()).then(|| self.pending.remove(&*id.sym)).flatten()
+            {
                 let message = format!(
                     "`{}` returns a Promise on Clerk v6+; `{}.{prop}` is `undefined`",
                     self.ctx.source(range),
