@@ -86,12 +86,21 @@ pub struct RoutingModel {
     /// The files an entry of the loaded middleware's route lists is written in, by their bytes
     /// like `by_file` (three rules look for their entries in every file).
     list_entry_files: rustc_hash::FxHashSet<std::ffi::OsString>,
+    /// The middleware files (loaded or not) and the files their route lists are written in, by
+    /// their bytes (the routing rules ask on every file).
+    involved_files: rustc_hash::FxHashSet<std::ffi::OsString>,
 }
 
 impl RoutingModel {
     /// The route a file serves.
     pub fn route_for(&self, file: &Path) -> Option<&RouteProtection> {
         self.by_file.get(file.as_os_str()).and_then(|&i| self.routes.get(i))
+    }
+
+    /// Whether `file` is a middleware file (loaded or not) or defines one of its route lists (a
+    /// list's entries are written in the list's file).
+    pub fn involves(&self, file: &Path) -> bool {
+        self.involved_files.contains(file.as_os_str())
     }
 
     /// Whether an entry of a route list of the loaded middleware is written in `file`.
@@ -158,7 +167,13 @@ pub fn build_with(index: &ProjectIndex, replaced: Option<(&Path, &str)>) -> Rout
         .flat_map(|l| &l.entries)
         .map(|e| e.file.as_os_str().to_owned())
         .collect();
-    RoutingModel { location, middleware, unloaded, routes, next_options, by_file, list_entry_files }
+    let involved_files = middleware
+        .iter()
+        .chain(&unloaded)
+        .flat_map(|m| std::iter::once(&m.file).chain(m.lists.iter().map(|l| &l.file)))
+        .map(|file| file.as_os_str().to_owned())
+        .collect();
+    RoutingModel { location, middleware, unloaded, routes, next_options, by_file, list_entry_files, involved_files }
 }
 
 fn evaluate(route: &Route, middleware: Option<&MiddlewareModel>) -> RouteProtection {

@@ -31,25 +31,20 @@ pub fn clerk_helper_import(sem: &FileSemantics) -> Option<(TextRange, String)> {
     found.into_iter().next()
 }
 
-/// Whether `path` is a middleware file (loaded or not) or defines one of its route lists (a
-/// list's entries are written in the list's file).
-fn involves(routing: &RoutingModel, path: &Path) -> bool {
-    routing.middleware.iter().chain(&routing.unloaded).any(|m| m.file == path || m.lists.iter().any(|l| l.file == path))
-}
 
 /// The routing model as seen from the file being linted: when it is the middleware file or
 /// defines one of its route lists and its text differs from what the index read, the model is
 /// rebuilt with this text so findings and fixes line up with it.
 pub fn routing_for<'a>(ctx: &FileContext<'a>) -> RoutingView<'a> {
     let routing = ctx.index.routing();
-    view_for(ctx, routing, involves(routing, ctx.path))
+    view_for(ctx, routing, routing.involves(ctx.path))
 }
 
 /// [`routing_for`] for the rules that report only in the middleware and its route-list files:
 /// `None` for every other file (without building anything).
 pub fn routing_if_involved<'a>(ctx: &FileContext<'a>) -> Option<RoutingView<'a>> {
     let routing = ctx.index.routing();
-    involves(routing, ctx.path).then(|| view_for(ctx, routing, true))
+    routing.involves(ctx.path).then(|| view_for(ctx, routing, true))
 }
 
 fn view_for<'a>(ctx: &FileContext<'a>, routing: &'a RoutingModel, involved: bool) -> RoutingView<'a> {
