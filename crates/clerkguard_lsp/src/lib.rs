@@ -89,7 +89,7 @@ where
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let level = options.effective_log_level();
     let flag = shutdown_requested.clone();
-    let (splitter, outgoing, mut frames) = output::channel();
+    let (splitter, outgoing, frames) = output::channel();
     let (service, socket) = LspService::build(move |client| {
         server::Backend::new(Arc::new(session::Session::new(client, outgoing, level, flag)))
     })
@@ -101,7 +101,7 @@ where
         Server::new(transport::sanitized(input), splitter, socket).serve(service).await;
         let _ = stop.send(());
     };
-    tokio::join!(serve, output::write_frames(&mut frames, &mut output, stopped));
+    tokio::join!(serve, output::write_frames(&frames, &mut output, stopped));
     if shutdown_requested.load(Ordering::SeqCst) { 0 } else { 1 }
 }
 

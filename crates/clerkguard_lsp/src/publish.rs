@@ -111,6 +111,12 @@ impl Publisher {
     }
 
     fn send(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
-        self.outgoing.notify(PublishDiagnostics::METHOD, &PublishDiagnosticsParams { uri, diagnostics, version });
+        // A newer publish of the document replaces one the client has not been sent yet.
+        let key = uri.as_str().to_string();
+        self.outgoing.notify(
+            PublishDiagnostics::METHOD,
+            &PublishDiagnosticsParams { uri, diagnostics, version },
+            Some(key),
+        );
     }
 }

@@ -31,7 +31,6 @@ pub fn clerk_helper_import(sem: &FileSemantics) -> Option<(TextRange, String)> {
     found.into_iter().next()
 }
 
-
 /// The routing model as seen from the file being linted: when it is the middleware file or
 /// defines one of its route lists and its text differs from what the index read, the model is
 /// rebuilt with this text so findings and fixes line up with it.
