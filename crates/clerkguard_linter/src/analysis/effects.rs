@@ -121,11 +121,18 @@ fn is_data_client_name(name: &str) -> bool {
         || starts_with("supabase")
 }
 
-/// Classifies a call as a data effect.
+/// Classifies a call as a data effect. `sem` is the semantics of the call's own file.
 pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
     let Callee::Expr(callee) = &call.callee else { return None };
+    let known = known_kind(call, sem);
+    if known == Some(None) {
+        return None;
+    }
     let names = chain_parts(callee);
-    let kind = effect_kind(callee, &names, sem)?;
+    let kind = match known {
+        Some(kind) => kind,
+        None => remember_kind(call, sem, effect_kind(callee, &names, sem)),
+    }?;
     Some(Effect { kind, what: join_parts(&names) })
 }
 
@@ -133,7 +140,21 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
 /// query recogniser asks this of every call it sees).
 pub fn is_data_effect(call: &CallExpr, sem: &FileSemantics) -> bool {
     let Callee::Expr(callee) = &call.callee else { return false };
-    effect_kind(callee, &chain_parts(callee), sem).is_some()
+    let kind = match known_kind(call, sem) {
+        Some(kind) => kind,
+        None => remember_kind(call, sem, effect_kind(callee, &chain_parts(callee), sem)),
+    };
+    kind.is_some()
+}
+
+/// The kind an earlier classification of this call found (`Some(None)`: not an effect).
+fn known_kind(call: &CallExpr, sem: &FileSemantics) -> Option<Option<EffectKind>> {
+    sem.effect_kinds.borrow().get(&(call.span.lo.0, call.span.hi.0)).copied()
+}
+
+fn remember_kind(call: &CallExpr, sem: &FileSemantics, kind: Option<EffectKind>) -> Option<EffectKind> {
+    sem.effect_kinds.borrow_mut().insert((call.span.lo.0, call.span.hi.0), kind);
+    kind
 }
 
 /// The kind of effect of a call of `callee`, whose chain is `names`.

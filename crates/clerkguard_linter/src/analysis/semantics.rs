@@ -30,6 +30,9 @@ pub struct FileSemantics {
     pub import_decls: Vec<TextRange>,
     /// Names of the `auth` parameter of `clerkMiddleware((auth, req) => ...)` handlers.
     pub middleware_auth_params: Vec<String>,
+    /// The effect kind of each call of the file classified so far, by the call's span: the
+    /// guard flow and the query finder both classify every call of an entry point.
+    pub(crate) effect_kinds: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), Option<super::effects::EffectKind>>>,
 }
 
 impl FileSemantics {
