@@ -5,6 +5,8 @@
 //! inside `if (userId) { ... }`, after calling a helper whose summary ensures a signed-in user,
 //! and (for route handlers) after a signature or shared-secret check of the caller.
 
+use std::rc::Rc;
+
 use clerkguard_syntax::ast::{
     BinaryOp, BlockStmt, CallExpr, Callee, Decl, Expr, Lit, MemberExpr, ObjectPatProp, OptChainBase, Pat, Stmt, VarDecl,
 };
@@ -111,27 +113,60 @@ pub enum EntryKind {
     Page,
 }
 
+/// The walk's knowledge at one point. Each branch of a condition starts from a copy, and most
+/// branches change none of the names: the collections are shared until a branch writes to one
+/// (`Rc::make_mut`), so copying a state copies no names.
 #[derive(Clone, Default)]
 struct State {
     guarded: bool,
-    vars: HashMap<String, SessionVar>,
+    vars: Rc<HashMap<String, SessionVar>>,
     /// Identity-named values that come from the caller.
-    inputs: HashMap<String, TextRange>,
-    /// Objects that hold caller input (`await req.json()`, `formData`, `params`).
-    input_objects: Vec<String>,
+    inputs: Rc<HashMap<String, TextRange>>,
+    /// Objects that hold caller input (`await req.json()`, `formData`, `params`); only asked
+    /// whether it holds a name.
+    input_objects: Rc<Vec<String>>,
     last_auth: Option<usize>,
 }
 
 impl State {
     fn join(a: State, b: State) -> State {
-        let mut vars = a.vars;
-        vars.extend(b.vars);
-        let mut inputs = a.inputs;
-        inputs.extend(b.inputs);
-        let mut input_objects = a.input_objects;
-        input_objects.extend(b.input_objects);
-        State { guarded: a.guarded && b.guarded, vars, inputs, input_objects, last_auth: a.last_auth.or(b.last_auth) }
+        State {
+            guarded: a.guarded && b.guarded,
+            vars: union(a.vars, &b.vars),
+            inputs: union(a.inputs, &b.inputs),
+            input_objects: if Rc::ptr_eq(&a.input_objects, &b.input_objects) {
+                a.input_objects
+            } else {
+                let mut objects = a.input_objects;
+                Rc::make_mut(&mut objects).extend(b.input_objects.iter().cloned());
+                objects
+            },
+            last_auth: a.last_auth.or(b.last_auth),
+        }
     }
+
+    fn vars_mut(&mut self) -> &mut HashMap<String, SessionVar> {
+        Rc::make_mut(&mut self.vars)
+    }
+
+    fn inputs_mut(&mut self) -> &mut HashMap<String, TextRange> {
+        Rc::make_mut(&mut self.inputs)
+    }
+
+    fn input_objects_mut(&mut self) -> &mut Vec<String> {
+        Rc::make_mut(&mut self.input_objects)
+    }
+}
+
+/// `a` with the entries of `b` (`b`'s value where both have a name), shared when they are the
+/// same map (a branch that changed nothing).
+fn union<V: Clone>(a: Rc<HashMap<String, V>>, b: &Rc<HashMap<String, V>>) -> Rc<HashMap<String, V>> {
+    if Rc::ptr_eq(&a, b) || b.is_empty() {
+        return a;
+    }
+    let mut a = a;
+    Rc::make_mut(&mut a).extend(b.iter().map(|(k, v)| (k.clone(), v.clone())));
+    a
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -288,13 +323,13 @@ impl<'a, 'b> Walk<'a, 'b> {
                     let name = b.id.sym.to_string();
                     if self.kind == EntryKind::ServerFunction {
                         if is_identity_name(&name) && !name.eq_ignore_ascii_case("user") {
-                            state.inputs.insert(name, range_of(&b.id));
+                            state.inputs_mut().insert(name, range_of(&b.id));
                         } else {
-                            state.input_objects.push(name);
+                            state.input_objects_mut().push(name);
                         }
                     } else if index == 0 || self.kind == EntryKind::RouteHandler {
                         // `req`, and the route context `{ params }` holder.
-                        state.input_objects.push(name);
+                        state.input_objects_mut().push(name);
                     }
                 }
                 Pat::Object(obj) => {
@@ -304,10 +339,10 @@ impl<'a, 'b> Walk<'a, 'b> {
                             // `ctx` comes from the server-side middleware, not the caller.
                             continue;
                         } else if is_identity_name(&key) && self.kind == EntryKind::ServerFunction {
-                            state.inputs.insert(local, range);
+                            state.inputs_mut().insert(local, range);
                         } else {
                             // `{ params }`, `{ searchParams }` of a route handler / page.
-                            state.input_objects.push(local);
+                            state.input_objects_mut().push(local);
                         }
                     }
                 }
@@ -561,7 +596,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             }
             if let Some(identity) = self.identity_input_expr(init_peeled, state) {
                 if let Pat::Ident(b) = &decl.name {
-                    state.inputs.insert(b.id.sym.to_string(), identity);
+                    state.inputs_mut().insert(b.id.sym.to_string(), identity);
                 }
                 continue;
             }
@@ -571,7 +606,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                 && !matches!(init_peeled, Expr::Call(_))
             {
                 state
-                    .vars
+                    .vars_mut()
                     .insert(b.id.sym.to_string(), SessionVar { kind: SessionKind::IsAuthenticated, decl: usize::MAX });
                 continue;
             }
@@ -590,7 +625,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                 && let Some(root) = super::ast_util::chain_root(init_peeled)
                 && let Some(existing) = state.vars.get(root).cloned()
             {
-                state.vars.insert(b.id.sym.to_string(), SessionVar { kind, decl: existing.decl });
+                state.vars_mut().insert(b.id.sym.to_string(), SessionVar { kind, decl: existing.decl });
                 continue;
             }
             let index = self.facts.auth_decls.len();
@@ -612,7 +647,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                         _ => name.clone(),
                     });
                     decl_info.bound_names.push(name.clone());
-                    state.vars.insert(name, SessionVar { kind, decl: index });
+                    state.vars_mut().insert(name, SessionVar { kind, decl: index });
                 }
                 Pat::Object(obj) => {
                     decl_info.pattern_range = Some(range_of(obj));
@@ -636,7 +671,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                             decl_info.user_check_expr = Some(local.clone());
                         }
                         decl_info.bound_names.push(local.clone());
-                        state.vars.insert(local, SessionVar { kind: field_kind, decl: index });
+                        state.vars_mut().insert(local, SessionVar { kind: field_kind, decl: index });
                     }
                 }
                 _ => continue,
@@ -679,21 +714,21 @@ impl<'a, 'b> Walk<'a, 'b> {
 
     fn bind_input(&mut self, pat: &Pat, state: &mut State) {
         match pat {
-            Pat::Ident(b) => state.input_objects.push(b.id.sym.to_string()),
+            Pat::Ident(b) => state.input_objects_mut().push(b.id.sym.to_string()),
             Pat::Object(obj) => {
                 // `{ userId, ...rest } = await req.json()`: the rest is caller input too.
                 for prop in &obj.props {
                     if let ObjectPatProp::Rest(r) = prop
                         && let Pat::Ident(b) = &*r.arg
                     {
-                        state.input_objects.push(b.id.sym.to_string());
+                        state.input_objects_mut().push(b.id.sym.to_string());
                     }
                 }
                 for PatField { key, local, range } in pattern_fields(obj) {
                     if is_identity_name(&key) {
-                        state.inputs.insert(local, range);
+                        state.inputs_mut().insert(local, range);
                     } else {
-                        state.input_objects.push(local);
+                        state.input_objects_mut().push(local);
                     }
                 }
             }
@@ -770,7 +805,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             }
             // Comparing a caller-supplied id with the session's is the ownership check.
             if compares_with_session {
-                state.inputs.remove(&*name);
+                state.inputs_mut().remove(&*name);
             }
         }
     }
