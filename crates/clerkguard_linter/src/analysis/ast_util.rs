@@ -173,13 +173,13 @@ pub fn as_member(expr: &Expr) -> Option<(&Expr, Cow<'_, str>)> {
 pub fn pat_idents(pat: &Pat, out: &mut Vec<(String, TextRange)>) {
     use clerkguard_syntax::ast::ObjectPatProp;
     match pat {
-        Pat::Ident(b) => out.push((b.id.sym.to_string(), range_of(&b.id))),
+        Pat::Ident(b) => out.push((b.id.sym.as_str().to_owned(), range_of(&b.id))),
         Pat::Array(a) => a.elems.iter().flatten().for_each(|p| pat_idents(p, out)),
         Pat::Object(o) => {
             for prop in &o.props {
                 match prop {
                     ObjectPatProp::KeyValue(kv) => pat_idents(&kv.value, out),
-                    ObjectPatProp::Assign(a) => out.push((a.key.id.sym.to_string(), range_of(&a.key.id))),
+                    ObjectPatProp::Assign(a) => out.push((a.key.id.sym.as_str().to_owned(), range_of(&a.key.id))),
                     ObjectPatProp::Rest(r) => pat_idents(&r.arg, out),
                 }
             }

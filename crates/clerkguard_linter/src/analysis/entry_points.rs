@@ -169,7 +169,7 @@ fn exports(module: &Module) -> Vec<(Cow<'_, str>, TextRange, ExportTarget<'_>)> 
             }
             ModuleDecl::ExportDefaultExpr(e) => {
                 let target = match peel(&e.expr) {
-                    Expr::Ident(id) => ExportTarget::Local(id.sym.to_string()),
+                    Expr::Ident(id) => ExportTarget::Local(id.sym.as_str().to_owned()),
                     _ => ExportTarget::Expr(&e.expr),
                 };
                 out.push((Cow::Borrowed("default"), range_of(&*e.expr), target));
@@ -178,7 +178,7 @@ fn exports(module: &Module) -> Vec<(Cow<'_, str>, TextRange, ExportTarget<'_>)> 
                 for spec in &named.specifiers {
                     let clerkguard_syntax::ast::ExportSpecifier::Named(n) = spec else { continue };
                     let local = match &n.orig {
-                        ModuleExportName::Ident(id) => id.sym.to_string(),
+                        ModuleExportName::Ident(id) => id.sym.as_str().to_owned(),
                         ModuleExportName::Str(_) => continue,
                     };
                     let exported = match &n.exported {
@@ -232,14 +232,14 @@ impl Visit for InlineServerFunctions {
         if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init)
             && FnRef::from_expr(init).is_some()
         {
-            self.pending_name = Some((name.id.sym.to_string(), range_of(&name.id)));
+            self.pending_name = Some((name.id.sym.as_str().to_owned(), range_of(&name.id)));
         }
         d.visit_children_with(self);
         self.pending_name = None;
     }
 
     fn visit_fn_decl(&mut self, f: &clerkguard_syntax::ast::FnDecl) {
-        self.pending_name = Some((f.ident.sym.to_string(), range_of(&f.ident)));
+        self.pending_name = Some((f.ident.sym.as_str().to_owned(), range_of(&f.ident)));
         f.visit_children_with(self);
     }
 

@@ -320,7 +320,7 @@ impl<'a, 'b> Walk<'a, 'b> {
         for (index, pat) in func.params().into_iter().enumerate() {
             match pat {
                 Pat::Ident(b) => {
-                    let name = b.id.sym.to_string();
+                    let name = b.id.sym.as_str().to_owned();
                     if self.kind == EntryKind::ServerFunction {
                         if is_identity_name(&name) && !name.eq_ignore_ascii_case("user") {
                             state.inputs_mut().insert(name, range_of(&b.id));
@@ -596,7 +596,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             }
             if let Some(identity) = self.identity_input_expr(init_peeled, state) {
                 if let Pat::Ident(b) = &decl.name {
-                    state.inputs_mut().insert(b.id.sym.to_string(), identity);
+                    state.inputs_mut().insert(b.id.sym.as_str().to_owned(), identity);
                 }
                 continue;
             }
@@ -607,7 +607,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             {
                 state
                     .vars_mut()
-                    .insert(b.id.sym.to_string(), SessionVar { kind: SessionKind::IsAuthenticated, decl: usize::MAX });
+                    .insert(b.id.sym.as_str().to_owned(), SessionVar { kind: SessionKind::IsAuthenticated, decl: usize::MAX });
                 continue;
             }
             let source = match init_peeled {
@@ -625,7 +625,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                 && let Some(root) = super::ast_util::chain_root(init_peeled)
                 && let Some(existing) = state.vars.get(root).cloned()
             {
-                state.vars_mut().insert(b.id.sym.to_string(), SessionVar { kind, decl: existing.decl });
+                state.vars_mut().insert(b.id.sym.as_str().to_owned(), SessionVar { kind, decl: existing.decl });
                 continue;
             }
             let index = self.facts.auth_decls.len();
@@ -641,7 +641,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             };
             match &decl.name {
                 Pat::Ident(b) => {
-                    let name = b.id.sym.to_string();
+                    let name = b.id.sym.as_str().to_owned();
                     decl_info.user_check_expr = Some(match kind {
                         SessionKind::AuthObject => format!("{name}.userId"),
                         _ => name.clone(),
@@ -714,14 +714,14 @@ impl<'a, 'b> Walk<'a, 'b> {
 
     fn bind_input(&mut self, pat: &Pat, state: &mut State) {
         match pat {
-            Pat::Ident(b) => state.input_objects_mut().push(b.id.sym.to_string()),
+            Pat::Ident(b) => state.input_objects_mut().push(b.id.sym.as_str().to_owned()),
             Pat::Object(obj) => {
                 // `{ userId, ...rest } = await req.json()`: the rest is caller input too.
                 for prop in &obj.props {
                     if let ObjectPatProp::Rest(r) = prop
                         && let Pat::Ident(b) = &*r.arg
                     {
-                        state.input_objects_mut().push(b.id.sym.to_string());
+                        state.input_objects_mut().push(b.id.sym.as_str().to_owned());
                     }
                 }
                 for PatField { key, local, range } in pattern_fields(obj) {
@@ -921,13 +921,13 @@ fn pattern_fields(obj: &clerkguard_syntax::ast::ObjectPat) -> Vec<PatField> {
                 let Pat::Ident(local) = &*kv.value else { return None };
                 Some(PatField {
                     key: prop_name(&kv.key).unwrap_or_default().into_owned(),
-                    local: local.id.sym.to_string(),
+                    local: local.id.sym.as_str().to_owned(),
                     range: range_of(&local.id),
                 })
             }
             ObjectPatProp::Assign(a) => Some(PatField {
-                key: a.key.id.sym.to_string(),
-                local: a.key.id.sym.to_string(),
+                key: a.key.id.sym.as_str().to_owned(),
+                local: a.key.id.sym.as_str().to_owned(),
                 range: range_of(&a.key.id),
             }),
             ObjectPatProp::Rest(_) => None,

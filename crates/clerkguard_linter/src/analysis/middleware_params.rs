@@ -35,7 +35,7 @@ impl Visit for Finder<'_> {
                 _ => None,
             };
             if let Some(Pat::Ident(id)) = first_param {
-                self.names.push(id.id.sym.to_string());
+                self.names.push(id.id.sym.as_str().to_owned());
             }
         }
         call.visit_children_with(self);

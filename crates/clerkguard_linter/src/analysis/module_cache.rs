@@ -272,7 +272,7 @@ impl CachedLookup<'_> {
 
 fn export_name(name: &ModuleExportName) -> String {
     match name {
-        ModuleExportName::Ident(id) => id.sym.to_string(),
+        ModuleExportName::Ident(id) => id.sym.as_str().to_owned(),
         ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
     }
 }

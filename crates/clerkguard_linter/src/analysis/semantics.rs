@@ -46,9 +46,9 @@ impl FileSemantics {
                 let (local, imported, type_only) = match spec {
                     ImportSpecifier::Named(named) => {
                         let imported = match &named.imported {
-                            Some(ModuleExportName::Ident(id)) => id.sym.to_string(),
+                            Some(ModuleExportName::Ident(id)) => id.sym.as_str().to_owned(),
                             Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
-                            None => named.local.sym.to_string(),
+                            None => named.local.sym.as_str().to_owned(),
                         };
                         (&named.local, ImportedName::Named(imported), named.is_type_only || import.type_only)
                     }
@@ -56,7 +56,7 @@ impl FileSemantics {
                     ImportSpecifier::Namespace(ns) => (&ns.local, ImportedName::Namespace, import.type_only),
                 };
                 sem.imports.insert(
-                    local.sym.to_string(),
+                    local.sym.as_str().to_owned(),
                     ImportBinding {
                         source: source.clone(),
                         imported,

@@ -36,7 +36,7 @@ pub fn static_string(expr: &Expr) -> Option<String> {
 
 pub fn prop_name(name: &PropName) -> Option<String> {
     match name {
-        PropName::Ident(id) => Some(id.sym.to_string()),
+        PropName::Ident(id) => Some(id.sym.as_str().to_owned()),
         PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
         _ => None,
     }
@@ -44,7 +44,7 @@ pub fn prop_name(name: &PropName) -> Option<String> {
 
 pub fn export_name(name: &ModuleExportName) -> String {
     match name {
-        ModuleExportName::Ident(id) => id.sym.to_string(),
+        ModuleExportName::Ident(id) => id.sym.as_str().to_owned(),
         ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
     }
 }
@@ -53,12 +53,12 @@ pub fn export_name(name: &ModuleExportName) -> String {
 pub fn as_member(expr: &Expr) -> Option<(&Expr, String)> {
     match peel(expr) {
         Expr::Member(m) => match &m.prop {
-            MemberProp::Ident(id) => Some((&m.obj, id.sym.to_string())),
+            MemberProp::Ident(id) => Some((&m.obj, id.sym.as_str().to_owned())),
             _ => None,
         },
         Expr::OptChain(o) => match &*o.base {
             clerkguard_syntax::ast::OptChainBase::Member(m) => match &m.prop {
-                MemberProp::Ident(id) => Some((&m.obj, id.sym.to_string())),
+                MemberProp::Ident(id) => Some((&m.obj, id.sym.as_str().to_owned())),
                 _ => None,
             },
             _ => None,

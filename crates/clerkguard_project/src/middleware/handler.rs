@@ -166,7 +166,7 @@ fn top_level_function<'m>(module: &'m Module, name: &str) -> Option<&'m Function
 
 fn pat_name(pat: &Pat) -> Option<String> {
     match pat {
-        Pat::Ident(id) => Some(id.id.sym.to_string()),
+        Pat::Ident(id) => Some(id.id.sym.as_str().to_owned()),
         _ => None,
     }
 }
@@ -371,7 +371,7 @@ fn auth_middleware(
             };
             let (key, value) = match &**prop {
                 Prop::KeyValue(kv) => (prop_name(&kv.key), Some(&*kv.value)),
-                Prop::Shorthand(id) => (Some(id.sym.to_string()), top_level_init(module, &id.sym)),
+                Prop::Shorthand(id) => (Some(id.sym.as_str().to_owned()), top_level_init(module, &id.sym)),
                 Prop::Method(m) => (prop_name(&m.key), None),
                 _ => (None, None),
             };
@@ -633,14 +633,14 @@ impl<'a, 'r> HandlerCx<'a, 'r> {
         if self.is_auth_result(init) {
             match pat {
                 Pat::Ident(id) => {
-                    self.session_objects.insert(id.id.sym.to_string());
+                    self.session_objects.insert(id.id.sym.as_str().to_owned());
                 }
                 Pat::Object(object) => {
                     for prop in &object.props {
                         let (key, local) = match prop {
-                            ObjectPatProp::Assign(a) => (a.key.sym.to_string(), a.key.sym.to_string()),
+                            ObjectPatProp::Assign(a) => (a.key.sym.as_str().to_owned(), a.key.sym.as_str().to_owned()),
                             ObjectPatProp::KeyValue(kv) => match (prop_name(&kv.key), &*kv.value) {
-                                (Some(key), Pat::Ident(id)) => (key, id.id.sym.to_string()),
+                                (Some(key), Pat::Ident(id)) => (key, id.id.sym.as_str().to_owned()),
                                 _ => continue,
                             },
                             ObjectPatProp::Rest(_) => continue,
@@ -663,7 +663,7 @@ impl<'a, 'r> HandlerCx<'a, 'r> {
         if let Pat::Ident(id) = pat {
             let cond = self.condition(init);
             if cond != Dnf::opaque() {
-                self.cond_vars.insert(id.id.sym.to_string(), cond);
+                self.cond_vars.insert(id.id.sym.as_str().to_owned(), cond);
             }
         }
     }

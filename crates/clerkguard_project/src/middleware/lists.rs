@@ -83,8 +83,8 @@ pub fn clerk_imports(module: &Module) -> HashMap<String, String> {
         }
         for spec in &import.specifiers {
             if let ImportSpecifier::Named(named) = spec {
-                let imported = named.imported.as_ref().map_or_else(|| named.local.sym.to_string(), export_name);
-                out.insert(named.local.sym.to_string(), imported);
+                let imported = named.imported.as_ref().map_or_else(|| named.local.sym.as_str().to_owned(), export_name);
+                out.insert(named.local.sym.as_str().to_owned(), imported);
             }
         }
     }

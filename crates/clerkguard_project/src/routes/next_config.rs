@@ -184,7 +184,7 @@ impl<'m> Reader<'_, 'm> {
                         Some(key) => (key, Some(&*kv.value)),
                         None => continue,
                     },
-                    Prop::Shorthand(id) => (id.sym.to_string(), top_level_binding(self.module, &id.sym)),
+                    Prop::Shorthand(id) => (id.sym.as_str().to_owned(), top_level_binding(self.module, &id.sym)),
                     _ => continue,
                 },
             };
@@ -252,7 +252,7 @@ impl<'m> Reader<'_, 'm> {
 
 fn prop_name(name: &PropName) -> Option<String> {
     match name {
-        PropName::Ident(id) => Some(id.sym.to_string()),
+        PropName::Ident(id) => Some(id.sym.as_str().to_owned()),
         PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
         _ => None,
     }

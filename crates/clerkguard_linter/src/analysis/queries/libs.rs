@@ -120,7 +120,7 @@ pub(super) fn object_filter(
             },
             Prop::Shorthand(id) => {
                 out.push(Condition {
-                    column: id.sym.to_string(),
+                    column: id.sym.as_str().to_owned(),
                     path: path.clone(),
                     value: cx.bindings.classify(&Expr::Ident(id.clone()), cx.sem),
                     value_range: range_of(id),
@@ -637,7 +637,7 @@ const MONGOOSE_METHODS: [&str; 18] = [
 /// Mongoose models: `Post.find({...})`, `Post.findByIdAndDelete(id)`.
 pub(super) fn mongoose(root: &Expr, segs: &[Segment<'_>], range: TextRange, cx: &Cx<'_>) -> Option<Query> {
     let Expr::Ident(model) = peel(root) else { return None };
-    let model_name = model.sym.to_string();
+    let model_name = model.sym.as_str().to_owned();
     if !model_name.starts_with(|c: char| c.is_ascii_uppercase())
         || matches!(
             model_name.as_str(),

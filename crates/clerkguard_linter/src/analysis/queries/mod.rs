@@ -269,7 +269,7 @@ fn reverse<T>(mut v: Vec<T>) -> Vec<T> {
 /// The static name at the end of a chain: `posts` → `posts`, `schema.posts` → `posts`.
 pub(crate) fn last_name(expr: &Expr) -> Option<String> {
     match peel(expr) {
-        Expr::Ident(id) => Some(id.sym.to_string()),
+        Expr::Ident(id) => Some(id.sym.as_str().to_owned()),
         other => super::ast_util::as_member(other).map(|(_, p)| p.into_owned()),
     }
 }

@@ -183,7 +183,7 @@ impl Bindings {
     fn bind(&mut self, pat: &Pat, origin: Origin) {
         match pat {
             Pat::Ident(b) => {
-                let name = b.id.sym.to_string();
+                let name = b.id.sym.as_str().to_owned();
                 let origin = match origin {
                     // `const userId = await requireUserId()`, `const orgId = await requireOrg()`
                     Origin::HelperSession => match name.to_ascii_lowercase().as_str() {
@@ -203,7 +203,7 @@ impl Bindings {
                             self.bind(&kv.value, origin.field(&key));
                         }
                         ObjectPatProp::Assign(a) => {
-                            let key = a.key.id.sym.to_string();
+                            let key = a.key.id.sym.as_str().to_owned();
                             self.names.insert(key.clone(), origin.field(&key));
                         }
                         ObjectPatProp::Rest(r) => {
@@ -325,7 +325,7 @@ impl Visit for DeclCollector<'_, '_, '_> {
             self.bindings.bind(&decl.name, origin);
         } else if let Pat::Ident(b) = &decl.name {
             // A later declaration of the same name shadows an earlier session or input binding.
-            self.bindings.names.insert(b.id.sym.to_string(), Origin::Other);
+            self.bindings.names.insert(b.id.sym.as_str().to_owned(), Origin::Other);
         }
     }
 

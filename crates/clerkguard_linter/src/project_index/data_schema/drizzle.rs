@@ -37,7 +37,7 @@ impl Visit for TableFinder {
         }
         let Some(table) = call.args.first().and_then(|a| queries::string_value(&a.expr)) else { return };
         let Some(columns) = call.args.get(1).and_then(|a| columns_object(&a.expr)) else { return };
-        let mut model = Model::new(var.id.sym.to_string(), SchemaSource::Drizzle);
+        let mut model = Model::new(var.id.sym.as_str().to_owned(), SchemaSource::Drizzle);
         model.table = Some(table);
         for prop in &columns.props {
             let PropOrSpread::Prop(prop) = prop else { continue };

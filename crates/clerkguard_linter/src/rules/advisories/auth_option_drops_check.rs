@@ -85,7 +85,7 @@ fn keys(obj: &ObjectLit) -> Option<Vec<(String, TextRange)>> {
         .map(|p| match p {
             PropOrSpread::Prop(p) => match &**p {
                 Prop::KeyValue(kv) => prop_name(&kv.key).map(|k| (k.into_owned(), range_of(&**p))),
-                Prop::Shorthand(id) => Some((id.sym.to_string(), range_of(&**p))),
+                Prop::Shorthand(id) => Some((id.sym.as_str().to_owned(), range_of(&**p))),
                 _ => None,
             },
             PropOrSpread::Spread(_) => None,

@@ -137,7 +137,7 @@ impl Visit for Finder<'_, '_> {
                 }
                 Pat::Ident(b) => {
                     let async_edit = self.scope.make_async_edit();
-                    self.pending.insert(b.id.sym.to_string(), (range, async_edit));
+                    self.pending.insert(b.id.sym.as_str().to_owned(), (range, async_edit));
                 }
                 _ => {}
             }
@@ -203,7 +203,7 @@ impl Visit for Finder<'_, '_> {
                 && matches!(&*prop, "users" | "organizations" | "sessions" | "invitations" | "allowlistIdentifiers")
             {
                 let range = range_of(&*m.obj);
-                let name = id.sym.to_string();
+                let name = id.sym.as_str().to_owned();
                 self.report(
                     range,
                     format!("`{name}` is an async function on Clerk v6+; `{name}.{prop}` is `undefined`"),

@@ -157,7 +157,7 @@ fn param_names(func: FnRef<'_>) -> Vec<String> {
             let mut names = Vec::new();
             pat_idents(p, &mut names);
             match p {
-                clerkguard_syntax::ast::Pat::Ident(b) => b.id.sym.to_string(),
+                clerkguard_syntax::ast::Pat::Ident(b) => b.id.sym.as_str().to_owned(),
                 _ => names.first().map(|(n, _)| n.clone()).unwrap_or_default(),
             }
         })

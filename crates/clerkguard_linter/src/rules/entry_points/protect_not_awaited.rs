@@ -170,7 +170,7 @@ impl Finder<'_, '_> {
         );
         edits.extend(import);
         let param = match &handler.param {
-            Some(Pat::Ident(b)) => Some(b.id.sym.to_string()),
+            Some(Pat::Ident(b)) => Some(b.id.sym.as_str().to_owned()),
             Some(_) => None,
             None => {
                 // `catch {` → `catch (error) {`

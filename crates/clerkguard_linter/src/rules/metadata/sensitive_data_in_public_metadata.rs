@@ -110,7 +110,7 @@ impl Visit for Finder {
                     .filter_map(|p| match p {
                         PropOrSpread::Prop(p) => match &**p {
                             Prop::KeyValue(kv) => prop_name(&kv.key).map(|k| (k.into_owned(), range_of(&kv.key))),
-                            Prop::Shorthand(id) => Some((id.sym.to_string(), range_of(id))),
+                            Prop::Shorthand(id) => Some((id.sym.as_str().to_owned(), range_of(id))),
                             _ => None,
                         },
                         PropOrSpread::Spread(_) => None,

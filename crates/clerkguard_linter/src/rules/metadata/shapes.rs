@@ -144,7 +144,7 @@ impl Taint {
             if i == 0
                 && let Pat::Ident(b) = p
             {
-                taint.request = Some(b.id.sym.to_string());
+                taint.request = Some(b.id.sym.as_str().to_owned());
             }
         }
         if let Some(FnBody::Block(stmts)) = func.body() {
@@ -176,7 +176,7 @@ impl Taint {
                 if let AssignTarget::Simple(SimpleAssignTarget::Ident(id)) = &a.left
                     && self.0.is_tainted(&a.right)
                 {
-                    self.0.names.insert(id.id.sym.to_string());
+                    self.0.names.insert(id.id.sym.as_str().to_owned());
                 }
                 a.visit_children_with(self);
             }

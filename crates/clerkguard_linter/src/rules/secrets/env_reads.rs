@@ -49,7 +49,7 @@ impl Visit for Reads {
                         }
                     }
                     ObjectPatProp::Assign(a) => {
-                        self.0.push(EnvRead { name: a.key.id.sym.to_string(), range: range_of(&a.key.id) })
+                        self.0.push(EnvRead { name: a.key.id.sym.as_str().to_owned(), range: range_of(&a.key.id) })
                     }
                     ObjectPatProp::Rest(_) => {}
                 }

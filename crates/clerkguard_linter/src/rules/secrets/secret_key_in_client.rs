@@ -191,7 +191,7 @@ fn next_config_env(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                     let PropOrSpread::Prop(prop) = prop else { continue };
                     let (key, value) = match &**prop {
                         Prop::KeyValue(kv) => (prop_name(&kv.key).map(Cow::into_owned), Some(&*kv.value)),
-                        Prop::Shorthand(id) => (Some(id.sym.to_string()), None),
+                        Prop::Shorthand(id) => (Some(id.sym.as_str().to_owned()), None),
                         _ => continue,
                     };
                     let value_name = value.and_then(|v| {

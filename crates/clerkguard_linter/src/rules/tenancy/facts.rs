@@ -466,7 +466,7 @@ impl Visit for CheckScan<'_> {
         if let Some(index) =
             self.queries.iter().position(|q| range.contains_range(q.range) && q.range.start == range.start)
         {
-            self.checks.results.push((var.id.sym.to_string(), index));
+            self.checks.results.push((var.id.sym.as_str().to_owned(), index));
         }
     }
 

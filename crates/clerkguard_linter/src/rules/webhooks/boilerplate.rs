@@ -26,7 +26,7 @@ fn is_typescript(ctx: &FileContext<'_>) -> bool {
 
 fn param_name(p: Option<&&Pat>) -> Option<String> {
     match p {
-        Some(Pat::Ident(b)) => Some(b.id.sym.to_string()),
+        Some(Pat::Ident(b)) => Some(b.id.sym.as_str().to_owned()),
         _ => None,
     }
 }

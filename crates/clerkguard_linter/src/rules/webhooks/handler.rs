@@ -190,7 +190,7 @@ fn analyze(
     func: FnRef<'_>,
 ) -> HandlerFlow {
     let request = func.params().first().and_then(|p| match p {
-        Pat::Ident(b) => Some(b.id.sym.to_string()),
+        Pat::Ident(b) => Some(b.id.sym.as_str().to_owned()),
         _ => None,
     });
     let mut walk =
@@ -276,7 +276,7 @@ impl Walk<'_, '_> {
                 Flow::FallsThrough
             }
             Stmt::Decl(Decl::Fn(f)) => {
-                self.flow.declared.insert(f.ident.sym.to_string());
+                self.flow.declared.insert(f.ident.sym.as_str().to_owned());
                 Flow::FallsThrough
             }
             Stmt::Decl(_) => Flow::FallsThrough,
@@ -495,7 +495,7 @@ impl Walk<'_, '_> {
         if let Some(clerk_helper) = self.verification_kind(call) {
             let payload_arg = call.args.first().map(|a| range_of(&*a.expr));
             let payload_ident = call.args.first().and_then(|a| match peel(&a.expr) {
-                Expr::Ident(id) => Some(id.sym.to_string()),
+                Expr::Ident(id) => Some(id.sym.as_str().to_owned()),
                 _ => None,
             });
             let is_method_verify =
@@ -578,12 +578,12 @@ fn catch_range(handler: &CatchClause) -> TextRange {
 fn negated_ident(test: &Expr) -> Option<String> {
     match peel(test) {
         Expr::Unary(u) if u.op == UnaryOp::Bang => match peel(&u.arg) {
-            Expr::Ident(id) => Some(id.sym.to_string()),
+            Expr::Ident(id) => Some(id.sym.as_str().to_owned()),
             _ => None,
         },
         Expr::Bin(b) if matches!(b.op, BinaryOp::EqEq | BinaryOp::EqEqEq) => match (peel(&b.left), peel(&b.right)) {
-            (Expr::Ident(id), Expr::Lit(Lit::Null(_))) => Some(id.sym.to_string()),
-            (Expr::Ident(id), Expr::Ident(u)) if &*u.sym == "undefined" => Some(id.sym.to_string()),
+            (Expr::Ident(id), Expr::Lit(Lit::Null(_))) => Some(id.sym.as_str().to_owned()),
+            (Expr::Ident(id), Expr::Ident(u)) if &*u.sym == "undefined" => Some(id.sym.as_str().to_owned()),
             _ => None,
         },
         Expr::Bin(b) if b.op == BinaryOp::LogicalOr => negated_ident(&b.left).or_else(|| negated_ident(&b.right)),
@@ -596,7 +596,7 @@ fn collect_assigned(stmts: &[Stmt], out: &mut Vec<String>) {
     impl Visit for Assigned<'_> {
         fn visit_assign_expr(&mut self, a: &clerkguard_syntax::ast::AssignExpr) {
             if let AssignTarget::Simple(SimpleAssignTarget::Ident(id)) = &a.left {
-                self.0.push(id.id.sym.to_string());
+                self.0.push(id.id.sym.as_str().to_owned());
             }
             a.visit_children_with(self);
         }
@@ -656,7 +656,7 @@ impl Visit for Scan<'_, '_, '_> {
         let verified_before = self.state.verified;
         a.visit_children_with(self);
         if let AssignTarget::Simple(SimpleAssignTarget::Ident(id)) = &a.left {
-            let name = id.id.sym.to_string();
+            let name = id.id.sym.as_str().to_owned();
             if !verified_before && self.state.verified {
                 return;
             }
@@ -709,7 +709,7 @@ struct IdentUses(Vec<String>);
 
 impl Visit for IdentUses {
     fn visit_ident(&mut self, id: &clerkguard_syntax::ast::Ident) {
-        self.0.push(id.sym.to_string());
+        self.0.push(id.sym.as_str().to_owned());
     }
 }
 

@@ -113,7 +113,7 @@ fn as_stringify(expr: &Expr) -> Option<Stringify> {
     let arg = call.args.first()?;
     let json_read = is_json_read(&arg.expr).then(|| range_of(&*arg.expr));
     let arg_ident = match peel(&arg.expr) {
-        Expr::Ident(id) => Some(id.sym.to_string()),
+        Expr::Ident(id) => Some(id.sym.as_str().to_owned()),
         _ => None,
     };
     Some(Stringify { range: range_of(call), json_read, arg_ident })
@@ -135,7 +135,7 @@ fn declarations(body: Option<FnBody<'_>>) -> Vec<Declared> {
             for d in &v.decls {
                 if let (Pat::Ident(b), Some(init)) = (&d.name, &d.init) {
                     self.0.push(Declared {
-                        name: b.id.sym.to_string(),
+                        name: b.id.sym.as_str().to_owned(),
                         stmt: self.1.unwrap_or_else(|| range_of(v)),
                         init: range_of(&**init),
                         stringify: as_stringify(init),
