@@ -282,7 +282,12 @@ fn is_model_name(root: &str, method: &str) -> bool {
 
 fn imported_from_data_module(root: &str, sem: &FileSemantics) -> bool {
     let Some(binding) = sem.imports.get(root) else { return false };
-    let source = binding.source.to_ascii_lowercase();
+    *binding.data_module.get_or_init(|| is_data_module(&binding.source))
+}
+
+/// Whether an import source is a data library or a project's database module.
+fn is_data_module(source: &str) -> bool {
+    let source = source.to_ascii_lowercase();
     [
         "prisma",
         "drizzle",

@@ -18,6 +18,8 @@ pub struct ImportBinding {
     pub imported: ImportedName,
     pub range: TextRange,
     pub type_only: bool,
+    /// Whether `source` names a data library or module (worked out when first asked).
+    pub(crate) data_module: std::cell::OnceCell<bool>,
 }
 
 /// Facts about a file that every rule needs.
@@ -62,6 +64,7 @@ impl FileSemantics {
                         imported,
                         range: TextRange::from_span(local.span),
                         type_only,
+                        data_module: std::cell::OnceCell::new(),
                     },
                 );
             }
