@@ -50,6 +50,8 @@ pub struct BufferCache {
     items: ItemFindings,
     /// The text the kept analyses were made for.
     text: String,
+    /// The words the last lint asked whether `text` mentions, with where (see `mentions.rs`).
+    mentions: Vec<crate::mentions::Answer>,
     /// Of the last lint's item findings (per rule and item), how many were reused.
     last_item_reuse: usize,
     /// Of the last lint's entry points, how many were reused and how many there were.
@@ -187,13 +189,27 @@ impl BufferCache {
 
     /// The kept analyses usable for a lint at `generation` of `text`, a file with `context`,
     /// with the change from the text they were made for; the rest are dropped.
-    pub(crate) fn take_usable(&mut self, generation: u64, context: u64, text: &str) -> Offer {
+    /// Also returns the answers of the text pre-checks carried over to `text` (they depend on
+    /// the text only).
+    pub(crate) fn take_usable(
+        &mut self,
+        generation: u64,
+        context: u64,
+        text: &str,
+    ) -> (Offer, Vec<crate::mentions::Answer>) {
         let kept = std::mem::take(&mut self.kept);
         let items = std::mem::take(&mut self.items);
-        if (kept.is_empty() && items.is_empty()) || self.generation != Some(generation) || self.context != context {
-            return Offer::default();
+        let mentions = std::mem::take(&mut self.mentions);
+        // The last text is kept only with something to reuse.
+        if kept.is_empty() && items.is_empty() {
+            return (Offer::default(), Vec::new());
         }
-        Offer { kept, items, change: TextChange::between(&self.text, text) }
+        let change = TextChange::between(&self.text, text);
+        let mentions = crate::mentions::carried_over(mentions, change, text);
+        if self.generation != Some(generation) || self.context != context {
+            return (Offer::default(), mentions);
+        }
+        (Offer { kept, items, change }, mentions)
     }
 
     /// Keeps a lint's analyses, made for `text`.
@@ -203,8 +219,10 @@ impl BufferCache {
         context: u64,
         text: &str,
         Kept { entries: kept, items, reused, items_reused }: Kept,
+        mentions: Vec<crate::mentions::Answer>,
     ) {
         self.generation = Some(generation);
+        self.mentions = mentions;
         self.context = context;
         self.last_reuse = (reused, kept.len());
         self.last_item_reuse = items_reused;

@@ -46,7 +46,7 @@ pub struct FileContext<'a> {
     /// Analyses kept by an editor buffer's cache, offered for reuse (see `buffer_cache.rs`).
     pub(crate) reuse: std::cell::RefCell<Option<crate::buffer_cache::LintReuse>>,
     /// The answers of [`Self::mentions`] so far.
-    mentions: crate::mentions::Mentions,
+    pub(crate) mentions: crate::mentions::Mentions,
     /// A context rebuilt from kept facts, without the syntax tree (`module` is empty): see
     /// [`Self::syntax`].
     hollow: bool,

@@ -283,8 +283,10 @@ fn lint_parsed(
         // Set before `locals` are collected: it makes them log what each analysis consults.
         *ctx.reuse.get_mut() = Some(LintReuse::default());
         let context = buffer_cache::file_context(&semantics);
+        let (offer, mentions) = cache.take_usable(generation, context, text);
+        ctx.mentions.seed(mentions);
         if let Some(reuse) = ctx.reuse.get_mut() {
-            reuse.offer(cache.take_usable(generation, context, text));
+            reuse.offer(offer);
         }
         (cache, generation, context)
     });
@@ -297,7 +299,8 @@ fn lint_parsed(
     if let Some((cache, generation, context)) = buffer
         && let Some(reuse) = ctx.reuse.take()
     {
-        cache.store(generation, context, text, reuse.into_kept(ctx.entries.take(), ctx.tenancy.take()));
+        let mentions = std::mem::take(&mut ctx.mentions).into_answers();
+        cache.store(generation, context, text, reuse.into_kept(ctx.entries.take(), ctx.tenancy.take()), mentions);
     }
     if !defer_schema_rules {
         return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), None);
