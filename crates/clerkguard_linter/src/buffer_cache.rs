@@ -52,6 +52,10 @@ pub struct BufferCache {
     text: String,
     /// The words the last lint asked whether `text` mentions, with where (see `mentions.rs`).
     mentions: Vec<crate::mentions::Answer>,
+    /// The style the last lint detected in `text`, and how much of the text it read.
+    style: Option<(crate::fixer::FileStyle, usize)>,
+    /// The line index of `text` (kept with it).
+    line_index: Option<clerkguard_syntax::LineIndex>,
     /// Of the last lint's item findings (per rule and item), how many were reused.
     last_item_reuse: usize,
     /// Of the last lint's entry points, how many were reused and how many there were.
@@ -189,27 +193,34 @@ impl BufferCache {
 
     /// The kept analyses usable for a lint at `generation` of `text`, a file with `context`,
     /// with the change from the text they were made for; the rest are dropped.
-    /// Also returns the answers of the text pre-checks carried over to `text` (they depend on
-    /// the text only).
-    pub(crate) fn take_usable(
-        &mut self,
-        generation: u64,
-        context: u64,
-        text: &str,
-    ) -> (Offer, Vec<crate::mentions::Answer>) {
+    /// Also returns what depends on the text only, carried over to `text`: the answers of the
+    /// text pre-checks, and the file's style when the edit is past what its detection read.
+    pub(crate) fn take_usable(&mut self, generation: u64, context: u64, text: &str) -> (Offer, TextFacts) {
         let kept = std::mem::take(&mut self.kept);
         let items = std::mem::take(&mut self.items);
         let mentions = std::mem::take(&mut self.mentions);
+        let style = self.style.take();
         // The last text is kept only with something to reuse.
         if kept.is_empty() && items.is_empty() {
-            return (Offer::default(), Vec::new());
+            return (Offer::default(), TextFacts::default());
         }
         let change = TextChange::between(&self.text, text);
-        let mentions = crate::mentions::carried_over(mentions, change, text);
+        let facts = TextFacts {
+            mentions: crate::mentions::carried_over(mentions, change, text),
+            style: style.filter(|(_, read)| change.start as usize >= *read).map(|(style, _)| style),
+        };
         if self.generation != Some(generation) || self.context != context {
-            return (Offer::default(), mentions);
+            return (Offer::default(), facts);
         }
-        (Offer { kept, items, change }, mentions)
+        (Offer { kept, items, change }, facts)
+    }
+
+    /// The line index of `text`: the kept one edited, when the last text is kept.
+    pub(crate) fn line_index_for(&self, text: &str) -> clerkguard_syntax::LineIndex {
+        match &self.line_index {
+            Some(index) => index.edited(TextChange::between(&self.text, text), text),
+            None => clerkguard_syntax::LineIndex::new(text),
+        }
     }
 
     /// Keeps a lint's analyses, made for `text`.
@@ -219,18 +230,22 @@ impl BufferCache {
         context: u64,
         text: &str,
         Kept { entries: kept, items, reused, items_reused }: Kept,
-        mentions: Vec<crate::mentions::Answer>,
+        TextFacts { mentions, style }: TextFacts,
+        line_index: &clerkguard_syntax::LineIndex,
     ) {
         self.generation = Some(generation);
         self.mentions = mentions;
+        self.style = style.and_then(|style| Some((style, crate::fixer::FileStyle::extent(text)?)));
         self.context = context;
         self.last_reuse = (reused, kept.len());
         self.last_item_reuse = items_reused;
         self.kept = kept;
         self.items = items;
         self.text.clear();
+        self.line_index = None;
         if !self.kept.is_empty() || !self.items.is_empty() {
             self.text.push_str(text);
+            self.line_index = Some(line_index.clone());
         }
     }
 
@@ -250,6 +265,13 @@ impl BufferCache {
     pub fn last_parse(&self) -> Option<clerkguard_syntax::ReparseKind> {
         self.reparser.last_kind()
     }
+}
+
+/// What a lint found out about its text alone, kept for the next version of the buffer.
+#[derive(Default)]
+pub(crate) struct TextFacts {
+    pub(crate) mentions: Vec<crate::mentions::Answer>,
+    pub(crate) style: Option<crate::fixer::FileStyle>,
 }
 
 /// The kept analyses offered to one lint, and the change since the text they were made for.

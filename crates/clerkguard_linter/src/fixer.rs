@@ -18,12 +18,15 @@ pub struct FileStyle {
 }
 
 impl FileStyle {
+    /// How many lines [`Self::detect`] reads.
+    const LINES: usize = 400;
+
     pub fn detect(text: &str) -> Self {
         let (mut single, mut double) = (0, 0);
         let (mut with_semi, mut without_semi) = (0, 0);
         let mut indents: Vec<usize> = Vec::new();
         let mut tabs = 0;
-        for line in text.lines().take(400) {
+        for line in text.lines().take(Self::LINES) {
             let trimmed = line.trim();
             if trimmed.starts_with("import ") || trimmed.starts_with("export ") && trimmed.contains(" from ") {
                 if trimmed.contains(" from '") || trimmed.starts_with("import '") {
@@ -57,6 +60,12 @@ impl FileStyle {
             " ".repeat(if indents.iter().all(|i| i % 4 == 0) && unit >= 4 { 4 } else { unit })
         };
         Self { quote: if single > double { '\'' } else { '"' }, semicolons: with_semi >= without_semi, indent_unit }
+    }
+
+    /// How much of `text` [`Self::detect`] reads: an edit from this offset on keeps the style
+    /// (`None`: the whole text, it has fewer lines than that).
+    pub(crate) fn extent(text: &str) -> Option<usize> {
+        memchr::memchr_iter(b'\n', text.as_bytes()).nth(Self::LINES - 1).map(|newline| newline + 1)
     }
 
     pub fn semi(&self) -> &'static str {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use clerkguard_syntax::ast::Module;
 
 use crate::analysis::{FileSemantics, SummaryLookup};
-use crate::buffer_cache::{self, BufferCache, LintReuse};
+use crate::buffer_cache::{self, BufferCache, LintReuse, TextFacts};
 use crate::project_index::data_schema::{self, FileObservation};
 use crate::rules::meta::PARSE_ERROR;
 use crate::suppression::Suppressions;
@@ -256,7 +256,11 @@ fn lint_parsed(
     mut timings: Option<&mut RuleTimings>,
 ) -> (Staged, Option<FileObservation>) {
     let FileInput { text, config, .. } = input;
-    let line_index = timed(&mut timings, "(line index)", || LineIndex::new(text));
+    // An editor buffer edits the index of its last version.
+    let line_index = timed(&mut timings, "(line index)", || match &buffer {
+        Some((cache, _)) => cache.line_index_for(text),
+        None => LineIndex::new(text),
+    });
     let mut diagnostics = Vec::new();
     report.syntax_error = !parsed.errors.is_empty();
     if let Some(error) = parsed.errors.first() {
@@ -283,8 +287,11 @@ fn lint_parsed(
         // Set before `locals` are collected: it makes them log what each analysis consults.
         *ctx.reuse.get_mut() = Some(LintReuse::default());
         let context = buffer_cache::file_context(&semantics);
-        let (offer, mentions) = cache.take_usable(generation, context, text);
-        ctx.mentions.seed(mentions);
+        let (offer, text_facts) = cache.take_usable(generation, context, text);
+        ctx.mentions.seed(text_facts.mentions);
+        if let Some(style) = text_facts.style {
+            ctx.style = std::cell::OnceCell::from(style);
+        }
         if let Some(reuse) = ctx.reuse.get_mut() {
             reuse.offer(offer);
         }
@@ -299,8 +306,10 @@ fn lint_parsed(
     if let Some((cache, generation, context)) = buffer
         && let Some(reuse) = ctx.reuse.take()
     {
-        let mentions = std::mem::take(&mut ctx.mentions).into_answers();
-        cache.store(generation, context, text, reuse.into_kept(ctx.entries.take(), ctx.tenancy.take()), mentions);
+        let text_facts =
+            TextFacts { mentions: std::mem::take(&mut ctx.mentions).into_answers(), style: ctx.style.take() };
+        let kept = reuse.into_kept(ctx.entries.take(), ctx.tenancy.take());
+        cache.store(generation, context, text, kept, text_facts, &line_index);
     }
     if !defer_schema_rules {
         return (Staged::Done(finish(report, diagnostics, suppressions, text, &line_index, config)), None);

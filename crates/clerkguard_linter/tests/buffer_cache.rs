@@ -269,3 +269,33 @@ fn an_edit_of_a_decorator_is_an_edit_of_its_class() {
     assert_eq!(incremental, fresh);
     ws.set_overlay(&path, None);
 }
+
+#[test]
+fn a_long_buffer_keeps_its_style_only_for_edits_past_what_style_detection_reads() {
+    let (_, ws, path) = open("app-router-v6", "app/actions/posts.ts");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Style detection reads the first 400 lines: the fixture, padded past that.
+    let padding: String = (0..420).map(|i| format!("const pad{i} = {i};\n")).collect();
+    let long = format!("{text}\n{padding}");
+    let mut cache = BufferCache::new();
+    let (incremental, fresh, _) = lint_both(&ws, &path, &long, &mut cache);
+    assert_eq!(incremental, fresh);
+    let fixes = |d: &[Diagnostic]| d.iter().filter(|d| d.fix.is_some()).count();
+    assert!(fixes(&fresh) > 0, "the fixture's findings carry fixes that follow the file's style");
+    // An edit past line 400 keeps the style; an edit of the statements' semicolons above it
+    // changes what the fixes write, and must be seen.
+    let tail = format!("{long}// tail\n");
+    let (incremental, fresh, _) = lint_both(&ws, &path, &tail, &mut cache);
+    assert_eq!(incremental, fresh);
+    assert_eq!(cache.last_reuse().0, cache.last_reuse().1);
+    let no_semicolons = tail.replace(";\n", "\n");
+    let (incremental, fresh, _) = lint_both(&ws, &path, &no_semicolons, &mut cache);
+    assert!(
+        fresh.iter().any(|d| d.fix.as_ref().is_some_and(|f| f.edits.iter().any(|e| e.new_text.contains("auth()\n"))))
+    );
+    assert_eq!(incremental, fresh);
+    let tail_again = format!("{no_semicolons}// tail again\n");
+    let (incremental, fresh, _) = lint_both(&ws, &path, &tail_again, &mut cache);
+    assert_eq!(incremental, fresh);
+    ws.set_overlay(&path, None);
+}

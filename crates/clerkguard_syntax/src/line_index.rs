@@ -30,6 +30,24 @@ impl LineIndex {
         Self { line_starts, len: text.len() as u32 }
     }
 
+    /// The index of the text `change` made from the one this indexes (`text` is the new text):
+    /// line starts before the change stay, those after it move, and only the new text of the
+    /// change is searched for line ends.
+    pub fn edited(&self, change: crate::TextChange, text: &str) -> Self {
+        let (start, old_end, new_end) = (change.start, change.old_end, change.new_end);
+        // A line start `s` follows the `\n` at `s - 1`: kept when that is before the change,
+        // moved when it is at or after its old end, found again when it was replaced.
+        let kept = self.line_starts.partition_point(|&s| s <= start);
+        let moved = self.line_starts.partition_point(|&s| s <= old_end);
+        let inserted = text.as_bytes().get(start as usize..new_end as usize).unwrap_or_default();
+        let mut line_starts = Vec::with_capacity(kept + (self.line_starts.len() - moved) + 8);
+        line_starts.extend_from_slice(&self.line_starts[..kept]);
+        line_starts.extend(memchr::memchr_iter(b'\n', inserted).map(|i| start + i as u32 + 1));
+        let delta = change.delta();
+        line_starts.extend(self.line_starts[moved..].iter().map(|&s| (s as i64 + delta) as u32));
+        Self { line_starts, len: text.len() as u32 }
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
@@ -102,6 +120,35 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edited_index_equals_a_fresh_one() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let pieces = ["\n", "a", "\r\n", "é", "\n\n", "xy", ""];
+        let mut text = String::from("one\ntwo\r\nthree\n\nfour");
+        let mut index = LineIndex::new(&text);
+        for _ in 0..5_000 {
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let a = boundaries[next() as usize % boundaries.len()];
+            let b = boundaries[next() as usize % boundaries.len()];
+            let inserted: String = (0..next() % 3).map(|_| pieces[next() as usize % pieces.len()]).collect();
+            let mut edited = text.clone();
+            edited.replace_range(a.min(b)..a.max(b), &inserted);
+            if edited.len() > 300 {
+                edited.truncate(edited.char_indices().nth(100).map_or(edited.len(), |(i, _)| i));
+            }
+            index = index.edited(crate::TextChange::between(&text, &edited), &edited);
+            let fresh = LineIndex::new(&edited);
+            assert_eq!((&index.line_starts, index.len), (&fresh.line_starts, fresh.len), "{edited:?}");
+            text = edited;
+        }
+    }
 
     #[test]
     fn ascii_round_trip() {

@@ -605,9 +605,10 @@ impl<'a, 'b> Walk<'a, 'b> {
                 && test_polarity(init_peeled, &self.env(state)) == Some(Polarity::SignedInWhenTrue)
                 && !matches!(init_peeled, Expr::Call(_))
             {
-                state
-                    .vars_mut()
-                    .insert(b.id.sym.as_str().to_owned(), SessionVar { kind: SessionKind::IsAuthenticated, decl: usize::MAX });
+                state.vars_mut().insert(
+                    b.id.sym.as_str().to_owned(),
+                    SessionVar { kind: SessionKind::IsAuthenticated, decl: usize::MAX },
+                );
                 continue;
             }
             let source = match init_peeled {
