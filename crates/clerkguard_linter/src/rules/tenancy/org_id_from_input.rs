@@ -78,6 +78,10 @@ impl Rule for OrgIdFromInput {
             }
             let mut reported: HashSet<TextRange> = HashSet::new();
             for query in data.queries {
+                // Only values from the caller are reported: most queries have none.
+                if !query.conditions.iter().chain(&query.data).any(|c| c.value == ValueSource::Input) {
+                    continue;
+                }
                 let model = query.model.as_deref().and_then(|m| schema.model(m));
                 let is_org_value = |column: &str| match model {
                     Some(m) if m.kind == ModelKind::Tenant => {
