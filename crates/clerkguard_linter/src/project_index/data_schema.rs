@@ -320,7 +320,8 @@ fn scan_file(index: &ProjectIndex, path: &Path) -> Option<FileObservation> {
 
 /// Whether the text may define tables (`contains` answers whether it contains a word).
 fn defines_tables(contains: &dyn Fn(&'static str) -> bool) -> bool {
-    contains("Table(") || contains(".table(")
+    // (`able(` first: both contain it.)
+    contains("able(") && (contains("Table(") || contains(".table("))
 }
 
 /// Whether the text may filter a model by something inference learns from.

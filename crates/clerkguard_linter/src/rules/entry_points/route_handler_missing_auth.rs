@@ -73,7 +73,8 @@ pub(crate) fn is_webhook_file(ctx: &FileContext<'_>) -> bool {
             .imports
             .values()
             .any(|b| matches!(b.source.as_str(), "svix" | "standardwebhooks" | "@clerk/nextjs/webhooks"))
-        || ctx.mentions("svix-signature")
+        // (`svix-` first: most files have none, and then no header name either.)
+        || (ctx.mentions("svix-") && ctx.mentions("svix-signature"))
         || ctx.mentions("stripe-signature")
 }
 

@@ -71,7 +71,7 @@ impl Rule for MetadataFromUserInput {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !ctx.mentions("Metadata") && !ctx.mentions("_metadata") {
+        if !crate::rules::metadata::mentions_metadata(ctx) {
             return;
         }
         for entry in ctx.entry_points() {

@@ -21,3 +21,10 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(SensitiveDataInPublicMetadata),
     ]
 }
+
+/// Whether the file's text names metadata at all (`publicMetadata`, `unsafeMetadata`,
+/// `public_metadata`, ...): the metadata rules' test before a walk. Both spellings contain
+/// `etadata`, looked for first: most files have neither.
+fn mentions_metadata(ctx: &crate::FileContext<'_>) -> bool {
+    ctx.mentions("etadata") && (ctx.mentions("Metadata") || ctx.mentions("_metadata"))
+}

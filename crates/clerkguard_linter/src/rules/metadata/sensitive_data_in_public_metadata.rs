@@ -51,7 +51,7 @@ impl Rule for SensitiveDataInPublicMetadata {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !ctx.mentions("Metadata") && !ctx.mentions("_metadata") {
+        if !crate::rules::metadata::mentions_metadata(ctx) {
             return;
         }
         let mut finder = Finder(Vec::new());

@@ -53,7 +53,8 @@ impl Rule for UnsafeMetadataAuthorization {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !ctx.mentions("unsafeMetadata") && !ctx.mentions("unsafe_metadata") {
+        // (`unsafe` first: both spellings contain it.)
+        if !ctx.mentions("unsafe") || (!ctx.mentions("unsafeMetadata") && !ctx.mentions("unsafe_metadata")) {
             return;
         }
         let mut finder = Finder { found: Vec::new(), seen: HashSet::new() };

@@ -97,7 +97,7 @@ fn is_webhook(ctx: &FileContext<'_>, url: &str) -> bool {
             .imports
             .keys()
             .any(|local| ctx.semantics.clerk_fn_of_ident(local) == Some(ClerkFn::VerifyWebhook))
-        || ctx.mentions("svix-signature")
+        || (ctx.mentions("svix-") && ctx.mentions("svix-signature"))
 }
 
 /// A route URL as a path-to-regexp pattern: `[id]` → `:id`, `[...slug]` → `:slug+`,

@@ -50,7 +50,8 @@ impl Rule for MissingEncryptionKey {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if !ctx.mentions("secretKey") {
+        // Findings are options of `clerkMiddleware` calls: a file that cannot call it has none.
+        if !ctx.semantics.may_refer_to(ClerkFn::ClerkMiddleware) || !ctx.mentions("secretKey") {
             return;
         }
         let mut finder = Finder { ctx, found: Vec::new() };

@@ -76,7 +76,8 @@ pub fn clerk_webhook_evidence(ctx: &FileContext<'_>) -> Option<Evidence> {
             || (b.source.starts_with("@clerk/")
                 && matches!(&b.imported, crate::analysis::ImportedName::Named(n) if n.starts_with("WebhookEvent")))
     });
-    let svix_headers = ["\"svix-", "'svix-", "`svix-"].iter().any(|p| ctx.mentions(p));
+    // Each quoted header name contains `svix-`: without it, none is there.
+    let svix_headers = ctx.mentions("svix-") && ["\"svix-", "'svix-", "`svix-"].iter().any(|p| ctx.mentions(p));
     let clerk_events = has_clerk_event_literal(ctx.text);
     if strong_import || svix_headers || clerk_events {
         return Some(Evidence::Strong);
