@@ -195,16 +195,21 @@ impl BufferCache {
     /// with the change from the text they were made for; the rest are dropped.
     /// Also returns what depends on the text only, carried over to `text`: the answers of the
     /// text pre-checks, and the file's style when the edit is past what its detection read.
-    pub(crate) fn take_usable(&mut self, generation: u64, context: u64, text: &str) -> (Offer, TextFacts) {
+    /// `change` is [`Self::change_to`] `text`.
+    pub(crate) fn take_usable(
+        &mut self,
+        generation: u64,
+        context: u64,
+        text: &str,
+        change: Option<TextChange>,
+    ) -> (Offer, TextFacts) {
         let kept = std::mem::take(&mut self.kept);
         let items = std::mem::take(&mut self.items);
         let mentions = std::mem::take(&mut self.mentions);
         let style = self.style.take();
-        // The last text is kept only with something to reuse.
-        if kept.is_empty() && items.is_empty() {
+        let Some(change) = change else {
             return (Offer::default(), TextFacts::default());
-        }
-        let change = TextChange::between(&self.text, text);
+        };
         let facts = TextFacts {
             mentions: crate::mentions::carried_over(mentions, change, text),
             style: style.filter(|(_, read)| change.start as usize >= *read).map(|(style, _)| style),
@@ -215,11 +220,18 @@ impl BufferCache {
         (Offer { kept, items, change }, facts)
     }
 
-    /// The line index of `text`: the kept one edited, when the last text is kept.
-    pub(crate) fn line_index_for(&self, text: &str) -> clerkguard_syntax::LineIndex {
-        match &self.line_index {
-            Some(index) => index.edited(TextChange::between(&self.text, text), text),
-            None => clerkguard_syntax::LineIndex::new(text),
+    /// The change from the kept text to `text`; `None` when no text is kept (it is kept only
+    /// with analyses or findings to reuse). Worked out once per lint: the text is compared
+    /// with the kept one here, and once more by the re-parser (which keeps its own).
+    pub(crate) fn change_to(&self, text: &str) -> Option<TextChange> {
+        (!self.kept.is_empty() || !self.items.is_empty()).then(|| TextChange::between(&self.text, text))
+    }
+
+    /// The line index of `text` (`change` is [`Self::change_to`] `text`): the kept one edited.
+    pub(crate) fn line_index_for(&self, text: &str, change: Option<TextChange>) -> clerkguard_syntax::LineIndex {
+        match (&self.line_index, change) {
+            (Some(index), Some(change)) => index.edited(change, text),
+            _ => clerkguard_syntax::LineIndex::new(text),
         }
     }
 

@@ -257,8 +257,9 @@ fn lint_parsed(
 ) -> (Staged, Option<FileObservation>) {
     let FileInput { text, config, .. } = input;
     // An editor buffer edits the index of its last version.
+    let change = buffer.as_ref().and_then(|(cache, _)| cache.change_to(text));
     let line_index = timed(&mut timings, "(line index)", || match &buffer {
-        Some((cache, _)) => cache.line_index_for(text),
+        Some((cache, _)) => cache.line_index_for(text, change),
         None => LineIndex::new(text),
     });
     let mut diagnostics = Vec::new();
@@ -287,7 +288,7 @@ fn lint_parsed(
         // Set before `locals` are collected: it makes them log what each analysis consults.
         *ctx.reuse.get_mut() = Some(LintReuse::default());
         let context = buffer_cache::file_context(&semantics);
-        let (offer, text_facts) = cache.take_usable(generation, context, text);
+        let (offer, text_facts) = cache.take_usable(generation, context, text, change);
         ctx.mentions.seed(text_facts.mentions);
         if let Some(style) = text_facts.style {
             ctx.style = std::cell::OnceCell::from(style);
