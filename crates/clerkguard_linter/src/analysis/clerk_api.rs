@@ -131,13 +131,17 @@ impl FileSemantics {
             .is_some_and(|(obj, prop)| prop == "protect" && self.clerk_fn_of_expr(obj) == Some(ClerkFn::Auth))
     }
 
-    /// `auth().protect` (v4/v5 style) — the callee of a protect call on the auth object.
-    pub fn is_auth_object_protect_callee(&self, callee: &Expr) -> bool {
-        let Some((obj, prop)) = as_member(callee) else { return false };
-        if prop != "protect" {
-            return false;
-        }
-        let inner = match peel(obj) {
+    /// Either protect callee: `auth.protect` (v6+) or `auth().protect` (v4/v5 style, on the auth
+    /// object). Every call of an entry point is asked this.
+    pub fn is_any_protect_callee(&self, callee: &Expr) -> bool {
+        as_member(callee).is_some_and(|(obj, prop)| {
+            prop == "protect" && (self.clerk_fn_of_expr(obj) == Some(ClerkFn::Auth) || self.is_auth_object(obj))
+        })
+    }
+
+    /// `auth()` or `await auth()`.
+    fn is_auth_object(&self, expr: &Expr) -> bool {
+        let inner = match peel(expr) {
             Expr::Await(a) => peel(&a.arg),
             other => other,
         };

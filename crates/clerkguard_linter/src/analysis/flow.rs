@@ -821,10 +821,7 @@ impl<'a, 'b> Walk<'a, 'b> {
         let Callee::Expr(callee) = &call.callee else { return };
         let sem = self.an.sem;
         // Guards by call.
-        if sem.is_auth_protect_callee(callee)
-            || sem.is_auth_object_protect_callee(callee)
-            || self.an.is_extra_guard(callee)
-        {
+        if sem.is_any_protect_callee(callee) || self.an.is_extra_guard(callee) {
             self.set_guarded(state);
             return;
         }

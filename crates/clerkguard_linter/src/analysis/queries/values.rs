@@ -241,7 +241,7 @@ pub fn origin_of(expr: &Expr, bindings: &Bindings, sem: &FileSemantics, an: Opti
                 Some(ClerkFn::CurrentUser) => return Origin::User,
                 _ => {}
             }
-            if sem.is_auth_protect_callee(callee) || sem.is_auth_object_protect_callee(callee) {
+            if sem.is_any_protect_callee(callee) {
                 return Origin::AuthObject;
             }
             let first_arg = call.args.first().map(|a| origin_of(&a.expr, bindings, sem, an));

@@ -274,7 +274,7 @@ impl CheckScan<'_> {
             Expr::Ident(id) => self.bindings.origin_of_name(&id.sym) == Some(Origin::Has),
             other => as_member(other).is_some_and(|(obj, p)| p == "has" && self.origin(obj) == Origin::AuthObject),
         };
-        let is_protect = self.sem.is_auth_protect_callee(callee) || self.sem.is_auth_object_protect_callee(callee);
+        let is_protect = self.sem.is_any_protect_callee(callee);
         if !is_has && !is_protect {
             return;
         }

@@ -132,7 +132,7 @@ impl Scan<'_, '_> {
     /// Whether the call is `has(...)` of an auth object, or `auth.protect(...)`.
     fn is_auth_params_call(&self, callee: &Expr) -> bool {
         let sem = self.ctx.semantics;
-        if sem.is_auth_protect_callee(callee) || sem.is_auth_object_protect_callee(callee) {
+        if sem.is_any_protect_callee(callee) {
             return true;
         }
         let Some(bindings) = self.bindings else {
