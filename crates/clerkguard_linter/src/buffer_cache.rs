@@ -261,6 +261,12 @@ impl BufferCache {
         }
     }
 
+    /// The line index the last lint made, if it was of `text` (kept when the text is kept): an
+    /// editor converting that lint's findings to positions needs no index of its own.
+    pub fn line_index_of(&self, text: &str) -> Option<&clerkguard_syntax::LineIndex> {
+        self.line_index.as_ref().filter(|_| self.text == text)
+    }
+
     /// Of the last lint's entry points: how many analyses were reused, and how many entry
     /// points there were (for tests and statistics).
     pub fn last_reuse(&self) -> (usize, usize) {

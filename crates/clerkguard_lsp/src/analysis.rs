@@ -12,6 +12,7 @@ use crate::carry::merge_with_last_good;
 use crate::diagnostics::{DiagnosticConverter, uri_for_path};
 use crate::document::Snapshot;
 use crate::logging::LogLevel;
+use crate::position::IndexedText;
 
 /// The result of analysing one version of an open document.
 pub struct OpenOutcome {
@@ -59,8 +60,13 @@ pub fn analyse_open(
         }
         _ => report.diagnostics,
     };
+    // The lint's own line index of this text, when the buffer kept it.
+    let text = match cache.line_index_of(&snapshot.text) {
+        Some(index) => IndexedText::with_index(&snapshot.text, index.clone()),
+        None => IndexedText::new(&snapshot.text),
+    };
     let lsp = DiagnosticConverter::new(
-        &snapshot.text,
+        text,
         &snapshot.path,
         &snapshot.uri,
         caps.encoding,
@@ -89,10 +95,16 @@ pub fn analyse_closed(workspace: &Workspace, path: &Path, caps: &ClientCaps) -> 
             let report = workspace.lint_text(path, &text);
             note_report(&report, &mut logs);
             match &uri {
-                Some(uri) => {
-                    DiagnosticConverter::new(&text, path, uri, caps.encoding, None, caps.related_information, workspace)
-                        .convert_all(&report.diagnostics)
-                }
+                Some(uri) => DiagnosticConverter::new(
+                    IndexedText::new(&text),
+                    path,
+                    uri,
+                    caps.encoding,
+                    None,
+                    caps.related_information,
+                    workspace,
+                )
+                .convert_all(&report.diagnostics),
                 None => Vec::new(),
             }
         }

@@ -89,7 +89,7 @@ pub struct DiagnosticConverter<'a> {
 impl<'a> DiagnosticConverter<'a> {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        text: &'a str,
+        text: IndexedText<'a>,
         path: &'a Path,
         uri: &'a Uri,
         encoding: PositionEncoding,
@@ -97,16 +97,7 @@ impl<'a> DiagnosticConverter<'a> {
         related_information: bool,
         workspace: &'a Workspace,
     ) -> Self {
-        Self {
-            text: IndexedText::new(text),
-            path,
-            uri,
-            encoding,
-            version,
-            related_information,
-            workspace,
-            other_files: HashMap::new(),
-        }
+        Self { text, path, uri, encoding, version, related_information, workspace, other_files: HashMap::new() }
     }
 
     pub fn convert_all(&mut self, diagnostics: &[Diagnostic]) -> Vec<lsp::Diagnostic> {

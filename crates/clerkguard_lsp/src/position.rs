@@ -16,6 +16,11 @@ impl<'a> IndexedText<'a> {
         Self { text, index: LineIndex::new(text) }
     }
 
+    /// `text` with an index already made of it.
+    pub fn with_index(text: &'a str, index: LineIndex) -> Self {
+        Self { text, index }
+    }
+
     pub fn position(&self, offset: u32, encoding: PositionEncoding) -> Position {
         let LineCol { line, col } = self.index.line_col(self.text, offset, encoding);
         Position::new(line, col)
