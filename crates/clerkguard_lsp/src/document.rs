@@ -95,7 +95,8 @@ impl Document {
     }
 
     pub fn text(&self) -> String {
-        self.rope.to_string()
+        // Sized once, chunks appended (`to_string` goes through `Display`, growing as it goes).
+        String::from(&self.rope)
     }
 
     /// Applies `didChange` content changes in order. Ranges are clamped to the text.
