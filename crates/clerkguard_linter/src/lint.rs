@@ -330,6 +330,8 @@ fn lint_parsed(
     }
     let facts = ctx.keep_schema_rule_facts();
     drop(ctx);
+    // The kept semantics wait for the schema; their memo of this tree's calls is not needed.
+    semantics.effect_kinds.take();
     let deferred = Deferred { report, diagnostics, suppressions, line_index, semantics, facts, kind };
     (Staged::Deferred(Box::new(deferred)), observed)
 }
