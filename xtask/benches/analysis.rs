@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use clerkguard_linter::Workspace;
+use clerkguard_linter::{BufferCache, Workspace};
 use clerkguard_syntax::{SourceKind, parse_source};
 use divan::Bencher;
 use divan::counter::{BytesCount, ItemsCount};
@@ -169,6 +169,49 @@ fn big_file_lint_warm(bencher: Bencher) {
     let workspace = Workspace::new(vec![c.root.clone()]);
     black_box(workspace.lint_text(&f.path, &f.text));
     bencher.counter(BytesCount::new(f.text.len())).bench(|| black_box(workspace.lint_text(&f.path, &f.text)));
+}
+
+/// One keystroke in the 3,000-line file through the editor path (`lint_text_reparsing` with the
+/// buffer's kept tree, analyses and text facts), with 32 MB of memory touched before each (what
+/// the pauses between keystrokes and the language server's other threads do to the CPU
+/// caches): the lint part of the LSP's keystroke latency. The keystrokes type a statement into
+/// a function in the middle of the file, one character at a time, then start again from the
+/// original text.
+#[divan::bench(sample_count = 60, sample_size = 1)]
+fn big_file_keystroke_cold(bencher: Bencher) {
+    let c = corpus();
+    let f = big_file();
+    let workspace = Workspace::new(vec![c.root.clone()]);
+    let mut cache = BufferCache::new();
+    workspace.set_overlay_cached(&f.path, Some(&f.text), &mut cache);
+    black_box(workspace.lint_text_reparsing(&f.path, &f.text, &mut cache));
+    let middle = f.text.len() / 2;
+    let body = middle + f.text[middle..].find("{\n").map_or(0, |i| i + 2);
+    let typed: Vec<char> = "  const note = [\"audit\", id, Date.now()].join(\":\");\n".chars().collect();
+    let mut current = f.text.clone();
+    let mut next = 0;
+    let mut evict = vec![0u8; 32 << 20];
+    bencher
+        .counter(BytesCount::new(f.text.len()))
+        .with_inputs(|| {
+            if next == typed.len() {
+                current = f.text.clone();
+                next = 0;
+            }
+            let at = body + typed[..next].iter().map(|c| c.len_utf8()).sum::<usize>();
+            current.insert(at, typed[next]);
+            next += 1;
+            for i in (0..evict.len()).step_by(64) {
+                evict[i] = evict[i].wrapping_add(1);
+            }
+            black_box(&evict);
+            current.clone()
+        })
+        .bench_local_refs(|text| {
+            workspace.set_overlay_cached(&f.path, Some(text), &mut cache);
+            black_box(workspace.lint_text_reparsing(&f.path, text, &mut cache))
+        });
+    workspace.set_overlay(&f.path, None);
 }
 
 #[divan::bench(sample_count = 20, sample_size = 1)]
