@@ -41,8 +41,9 @@ for n in $SIZES; do
 done
 
 echo "== 1. parse-only vs full analysis (cargo bench, 500 files)"
-CLERKGUARD_BENCH_FILES=500 cargo bench -p xtask --bench analysis -- parse_only full_analysis_warm 2>&1 \
-  | tee "$OUT/targets-analysis.txt" | grep -E "parse_only|full_analysis_warm" || true
+CLERKGUARD_BENCH_FILES=500 cargo bench -p xtask --bench analysis -- parse_only full_analysis_warm \
+  big_file_parse big_file_keystroke_cold 2>&1 \
+  | tee "$OUT/targets-analysis.txt" | grep -E "parse_only|full_analysis_warm|big_file" || true
 
 echo "== 3. LSP keystroke latency (xtask lsp-bench, with oxlint --lsp)"
 "$TARGET/release/xtask" lsp-bench --workspace "$APPS/app-5000" \
@@ -69,13 +70,19 @@ def ms(value, unit):
 # 1. divan: fastest │ slowest │ median │ mean
 medians = {}
 for line in open(f"{out}/targets-analysis.txt", encoding="utf-8"):
-    m = re.search(r"(parse_only|full_analysis_warm)\s+([\d.]+) (\w+)\s+│\s+([\d.]+) (\w+)\s+│\s+([\d.]+) (\w+)", line)
+    m = re.search(r"(parse_only|full_analysis_warm|big_file_parse|big_file_keystroke_cold)\s+([\d.]+) (\w+)\s+│\s+([\d.]+) (\w+)\s+│\s+([\d.]+) (\w+)", line)
     if m:
         medians[m.group(1)] = ms(m.group(6), m.group(7))
-if len(medians) == 2:
+if "parse_only" in medians and "full_analysis_warm" in medians:
     ratio = medians["parse_only"] / medians["full_analysis_warm"]
     result["analysis"] = {"parse_only_ms": medians["parse_only"], "full_analysis_ms": medians["full_analysis_warm"], "ratio": ratio}
     rows.append(("full analysis / parse-only throughput", f"{ratio:.2f}× ({medians['full_analysis_warm']:.1f} vs {medians['parse_only']:.1f} ms)", "≥ 0.70×", ratio >= 0.7))
+
+# For reading row 3: the lint part of a keystroke, in-process with the CPU caches evicted
+# first, against a parse of the whole file (the LSP adds reading, scheduling and publishing).
+if "big_file_parse" in medians and "big_file_keystroke_cold" in medians:
+    result["keystroke_lint"] = {"lint_ms": medians["big_file_keystroke_cold"], "parse_ms": medians["big_file_parse"]}
+    rows.append(("(info) keystroke lint, in-process, cold", f"{medians['big_file_keystroke_cold']:.2f} ms vs a parse of the file {medians['big_file_parse']:.2f} ms", "-", None))
 
 # 2. compare.sh's summary line
 text = open(f"{out}/targets-compare.txt", encoding="utf-8").read()
@@ -121,5 +128,5 @@ json.dump(result, open(f"{out}/targets.json", "w"), indent=2)
 print()
 print(f"{'target':<42} {'goal':<11} {'holds':<6} measured")
 for name, measured, goal, ok in rows:
-    print(f"{name:<42} {goal:<11} {'yes' if ok else 'NO':<6} {measured}")
+    print(f"{name:<42} {goal:<11} {'-' if ok is None else 'yes' if ok else 'NO':<6} {measured}")
 PY
