@@ -107,19 +107,11 @@ mod tests {
         assert_eq!(mentions.known.borrow().len(), 3);
     }
 
-    /// A deterministic byte source for the random edits.
-    fn next(state: &mut u64) -> u64 {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        *state
-    }
-
     #[test]
     fn carried_answers_equal_fresh_answers_across_random_edits() {
         const WORDS: [&str; 6] = ["svix-", "role", "Metadata", "ab", "process", "x"];
         let pieces = ["svix-", "ro", "le", "Meta", "data", "a", "b", "pro", "cess", "x", " ", "\n", "é"];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = clerkguard_syntax::test_rng::TestRng::new(0x9e37_79b9_7f4a_7c15);
         let mut text = String::from("const role = 'admin'; process.env.X; user.publicMetadata");
         let mentions = Mentions::default();
         WORDS.iter().for_each(|w| {
@@ -129,12 +121,11 @@ mod tests {
         for _ in 0..3_000 {
             // Replace a random run of characters with a few random pieces.
             let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let a = boundaries[next(&mut state) as usize % boundaries.len()];
-            let b = boundaries[next(&mut state) as usize % boundaries.len()];
+            let a = boundaries[rng.below(boundaries.len())];
+            let b = boundaries[rng.below(boundaries.len())];
             let (start, end) = (a.min(b), a.max(b).min(a.min(b) + 8));
             let end = (start..=end).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(start);
-            let inserted: String =
-                (0..next(&mut state) % 3).map(|_| pieces[next(&mut state) as usize % pieces.len()]).collect();
+            let inserted: String = (0..rng.below(3)).map(|_| pieces[rng.below(pieces.len())]).collect();
             let mut edited = text.clone();
             edited.replace_range(start..end, &inserted);
             let change = TextChange::between(&text, &edited);

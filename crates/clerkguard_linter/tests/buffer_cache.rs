@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use clerkguard_linter::{BufferCache, Diagnostic, Workspace};
+use clerkguard_syntax::test_rng::TestRng;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").canonicalize().unwrap()
@@ -16,22 +17,6 @@ fn open(app: &str, file: &str) -> (PathBuf, Workspace, PathBuf) {
     let ws = Workspace::new(vec![root.clone()]);
     let path = root.join(file);
     (root, ws, path)
-}
-
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 fn lint_both(
@@ -48,7 +33,7 @@ fn lint_both(
 
 /// Edits a user makes inside code: statements typed after a line end, renames, deleted
 /// characters, a guard removed; and undos.
-fn edit(rng: &mut Rng, text: &str) -> String {
+fn edit(rng: &mut TestRng, text: &str) -> String {
     const TYPED: &[&str] = &[
         "\n  const t = 1;",
         "\n  await db.post.delete({ where: { id: \"x\" } });",
@@ -102,7 +87,7 @@ fn incremental_lint_matches_a_fresh_lint_after_random_edits() {
     assert!(files.len() > 50);
     // `SEED=n` runs another sequence of edits.
     let seed = std::env::var("SEED").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or(0x2545_f491_4f6c_dd1d);
-    let mut rng = Rng(seed.max(1));
+    let mut rng = TestRng::new(seed.max(1));
     let (mut compared, mut reused, mut entries) = (0, 0, 0);
     for path in &files {
         let original = std::fs::read_to_string(path).unwrap();

@@ -9,6 +9,8 @@ mod parse;
 mod range;
 mod reparse;
 mod source_kind;
+#[doc(hidden)]
+pub mod test_rng;
 mod text_change;
 
 pub use directives::{Directive, function_directives, module_directives};

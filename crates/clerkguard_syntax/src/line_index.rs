@@ -123,21 +123,15 @@ mod tests {
 
     #[test]
     fn an_edited_index_equals_a_fresh_one() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::test_rng::TestRng::new(0x2545_f491_4f6c_dd1d);
         let pieces = ["\n", "a", "\r\n", "é", "\n\n", "xy", ""];
         let mut text = String::from("one\ntwo\r\nthree\n\nfour");
         let mut index = LineIndex::new(&text);
         for _ in 0..5_000 {
             let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let a = boundaries[next() as usize % boundaries.len()];
-            let b = boundaries[next() as usize % boundaries.len()];
-            let inserted: String = (0..next() % 3).map(|_| pieces[next() as usize % pieces.len()]).collect();
+            let a = boundaries[rng.below(boundaries.len())];
+            let b = boundaries[rng.below(boundaries.len())];
+            let inserted: String = (0..rng.below(3)).map(|_| pieces[rng.below(pieces.len())]).collect();
             let mut edited = text.clone();
             edited.replace_range(a.min(b)..a.max(b), &inserted);
             if edited.len() > 300 {

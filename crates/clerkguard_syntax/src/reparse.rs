@@ -522,22 +522,6 @@ mod tests {
         step(&mut reparser, &closed);
     }
 
-    /// A small deterministic generator (xorshift), so failures reproduce.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
-
     fn corpus() -> Vec<(std::path::PathBuf, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut files = Vec::new();
@@ -606,7 +590,9 @@ mod tests {
         ];
         let files = corpus();
         assert!(files.len() > 50, "the corpus is the repository's TypeScript files");
-        let mut rng = Rng(std::env::var("SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x9e37_79b9_7f4a_7c15));
+        let mut rng = crate::test_rng::TestRng::new(
+            std::env::var("SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x9e37_79b9_7f4a_7c15),
+        );
         let (mut partial, mut total, mut compared) = (0usize, 0usize, 0usize);
         for (path, original) in &files {
             let kind = SourceKind::from_path(path).unwrap_or(SourceKind::TypeScript);

@@ -163,14 +163,11 @@ mod robustness {
             "//",
         ];
         let wanted = [WantedDependency { name: "@clerk/nextjs", range: "^6" }];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rng = clerkguard_syntax::test_rng::TestRng::new(0x9E37_79B9_7F4A_7C15);
         for _ in 0..3_000 {
             let mut text = String::new();
-            for _ in 0..(seed % 64) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(ALPHABET[(seed % ALPHABET.len() as u64) as usize]);
+            for _ in 0..rng.below(64) {
+                text.push_str(ALPHABET[rng.below(ALPHABET.len())]);
             }
             let _ = npm::versions(&text, "apps/web", &wanted);
             let _ = pnpm::versions(&text, "", &wanted);
