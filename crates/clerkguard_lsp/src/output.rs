@@ -120,10 +120,15 @@ impl Outgoing {
                 return false;
             }
         };
-        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        frame.extend_from_slice(&body);
-        self.queue.push(replaces, frame)
+        self.queue.push(replaces, frame(&body))
     }
+}
+
+/// `body` as one LSP frame: its `Content-Length` header, then the body.
+pub(crate) fn frame(body: &[u8]) -> Vec<u8> {
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(body);
+    frame
 }
 
 /// What tower-lsp-server writes to: passes each complete `Content-Length` frame on as one

@@ -126,8 +126,7 @@ async fn read_headers<I: AsyncRead + Unpin>(input: &mut BufReader<I>) -> Option<
 }
 
 async fn write_frame(out: &mut DuplexStream, body: &[u8]) -> std::io::Result<()> {
-    out.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
-    out.write_all(body).await?;
+    out.write_all(&crate::output::frame(body)).await?;
     out.flush().await
 }
 
