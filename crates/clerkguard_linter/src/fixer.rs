@@ -198,7 +198,12 @@ pub fn body_insert_point(func: FnRef<'_>, text: &str, style: &FileStyle) -> Opti
 
 /// The edit that makes a function `async`, when it is not.
 pub fn make_async(func: FnRef<'_>, text: &str) -> Option<Edit> {
-    async_insert_at(func, text).map(|at| Edit::insert(at, "async "))
+    async_insert_at(func, text).map(async_edit)
+}
+
+/// The edit that makes the function starting at `at` async.
+pub fn async_edit(at: u32) -> Edit {
+    Edit::insert(at, "async ")
 }
 
 /// Where [`make_async`] inserts `async ` (without building the edit).

@@ -232,7 +232,7 @@ mod tests {
     use super::*;
 
     fn frame(body: &str) -> Vec<u8> {
-        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+        super::frame(body.as_bytes())
     }
 
     fn received(queue: &FrameQueue) -> Vec<String> {

@@ -124,15 +124,9 @@ fn is_data_client_name(name: &str) -> bool {
 /// Classifies a call as a data effect. `sem` is the semantics of the call's own file.
 pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
     let Callee::Expr(callee) = &call.callee else { return None };
-    let known = known_kind(call, sem);
-    if known == Some(None) {
-        return None;
-    }
-    let names = chain_parts(callee);
-    let kind = match known {
-        Some(kind) => kind,
-        None => remember_kind(call, sem, effect_kind(callee, &names, sem)),
-    }?;
+    let mut names = None;
+    let kind = memoized_kind(call, sem, || effect_kind(callee, names.insert(chain_parts(callee)), sem))?;
+    let names = names.unwrap_or_else(|| chain_parts(callee));
     Some(Effect { kind, what: join_parts(&names) })
 }
 
@@ -140,20 +134,22 @@ pub fn call_effect(call: &CallExpr, sem: &FileSemantics) -> Option<Effect> {
 /// query recogniser asks this of every call it sees).
 pub fn is_data_effect(call: &CallExpr, sem: &FileSemantics) -> bool {
     let Callee::Expr(callee) = &call.callee else { return false };
-    let kind = match known_kind(call, sem) {
-        Some(kind) => kind,
-        None => remember_kind(call, sem, effect_kind(callee, &chain_parts(callee), sem)),
-    };
-    kind.is_some()
+    memoized_kind(call, sem, || effect_kind(callee, &chain_parts(callee), sem)).is_some()
 }
 
-/// The kind an earlier classification of this call found (`Some(None)`: not an effect).
-fn known_kind(call: &CallExpr, sem: &FileSemantics) -> Option<Option<EffectKind>> {
-    sem.effect_kinds.borrow().get(&(call.span.lo.0, call.span.hi.0)).copied()
-}
-
-fn remember_kind(call: &CallExpr, sem: &FileSemantics, kind: Option<EffectKind>) -> Option<EffectKind> {
-    sem.effect_kinds.borrow_mut().insert((call.span.lo.0, call.span.hi.0), kind);
+/// The effect kind of `call`: classified by `classify` the first time the file asks, then
+/// remembered by the call's span (`sem.effect_kinds`).
+fn memoized_kind(
+    call: &CallExpr,
+    sem: &FileSemantics,
+    classify: impl FnOnce() -> Option<EffectKind>,
+) -> Option<EffectKind> {
+    let key = (call.span.lo.0, call.span.hi.0);
+    if let Some(&known) = sem.effect_kinds.borrow().get(&key) {
+        return known;
+    }
+    let kind = classify();
+    sem.effect_kinds.borrow_mut().insert(key, kind);
     kind
 }
 

@@ -107,7 +107,7 @@ impl Visit for Finder<'_> {
         if let Callee::Expr(callee) = &call.callee
             && let Some(first) = call.args.first()
             && let Expr::Object(obj) = peel(&first.expr)
-            && let protect = (self.sem.is_any_protect_callee(callee))
+            && let protect = self.sem.is_any_protect_callee(callee)
             && let has_call = (!protect && is_has_callee(callee))
             && (protect || has_call)
             && let Some(keys) = keys(obj)

@@ -9,7 +9,7 @@ use clerkguard_syntax::ast::{ArrowExpr, ArrowFunctionBody, Expr, Function, Retur
 use crate::Edit;
 use crate::analysis::ast_util::{peel, range_of};
 use crate::analysis::functions::FnRef;
-use crate::fixer::async_insert_at;
+use crate::fixer::{async_edit, async_insert_at};
 
 #[derive(Default)]
 pub struct AsyncScope {
@@ -38,7 +38,7 @@ impl AsyncScope {
 
     /// The edit making the innermost function async; `None` if it is already async or at top level.
     pub fn make_async_edit(&self) -> Option<Edit> {
-        self.stack.last().copied().flatten().map(|at| Edit::insert(at, "async "))
+        self.stack.last().copied().flatten().map(async_edit)
     }
 
     pub fn mark_handled(&mut self, expr: &Expr) {
