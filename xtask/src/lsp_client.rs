@@ -52,8 +52,11 @@ impl LspProcess {
 
     pub fn send(&mut self, msg: &Value) {
         let body = msg.to_string();
+        // One write per message, as editors send them (`write!` on the unbuffered pipe made
+        // four: the server woke for the header's first words and waited for the rest).
+        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
         // A server that died shows up as a timeout on the next wait.
-        let _ = write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len());
+        let _ = self.stdin.write_all(frame.as_bytes());
         let _ = self.stdin.flush();
     }
 

@@ -59,9 +59,14 @@ fn read_frame(reader: &mut impl std::io::BufRead) -> String {
 /// Reads frames until the response to request `id`.
 fn read_response(reader: &mut impl std::io::BufRead, id: u32) -> String {
     let needle = format!(r#""id":{id}"#);
+    read_until(reader, |frame| frame.contains(&needle) && !frame.contains(r#""method""#))
+}
+
+/// Reads frames until one that `wanted` accepts.
+fn read_until(reader: &mut impl std::io::BufRead, wanted: impl Fn(&str) -> bool) -> String {
     loop {
         let frame = read_frame(reader);
-        if frame.contains(&needle) && !frame.contains(r#""method""#) {
+        if wanted(&frame) {
             return frame;
         }
     }
@@ -90,6 +95,16 @@ fn lsp_serves_stdio_and_exits_zero_after_shutdown() {
     let initialized = read_response(&mut stdout, 1);
     assert!(initialized.contains(r#""capabilities""#), "{initialized}");
     send(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    // A malformed message is answered, and the session goes on.
+    send("{nope");
+    let rejected = read_until(&mut stdout, |frame| frame.contains(r#""id":null"#));
+    assert!(rejected.contains("-32700"), "{rejected}");
+    // An opened document's findings are published (from the analysis thread, through stdout's).
+    send(
+        r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"untitled:a.ts","languageId":"typescript","version":3,"text":"export const a = 1;\n"}}}"#,
+    );
+    let published = read_until(&mut stdout, |frame| frame.contains("textDocument/publishDiagnostics"));
+    assert!(published.contains(r#""uri":"untitled:a.ts""#) && published.contains(r#""version":3"#), "{published}");
     send(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
     read_response(&mut stdout, 2);
     send(r#"{"jsonrpc":"2.0","method":"exit"}"#);

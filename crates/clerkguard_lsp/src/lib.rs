@@ -6,9 +6,9 @@
 //! - [`run_stdio_blocking`]`(options) -> i32` builds its own tokio runtime, serves LSP on
 //!   stdin/stdout and returns the process exit code. This is what `clerkguard lsp` should call:
 //!   `std::process::exit(clerkguard_lsp::run_stdio_blocking(options))`. It does not wait for the
-//!   blocking stdin reader tokio uses (which only returns when the client closes stdin).
-//! - [`run_stdio`]`(options).await -> i32` does the same inside the caller's runtime. Exit the
-//!   process with the code right after it returns (dropping a runtime waits on stdin).
+//!   thread that reads stdin (which only returns when the client closes stdin).
+//! - [`run_stdio`]`(options).await -> i32` does the same inside the caller's (multi-threaded)
+//!   runtime. Exit the process with the code right after it returns.
 //! - [`serve`]`(input, output, options).await -> i32` serves any async byte streams (tests use
 //!   `tokio::io::duplex`).
 //!
@@ -53,13 +53,16 @@ mod scheduler;
 mod server;
 mod session;
 mod settings;
+mod stdio;
 mod transport;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, DuplexStream};
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 use tower_lsp_server::{LspService, Server};
 
 pub use capabilities::{FIX_ALL_COMMAND, FIX_ALL_KIND};
@@ -86,28 +89,63 @@ where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite + Unpin,
 {
+    let (splitter, outgoing, frames) = output::channel();
+    let (stop, stopped) = oneshot::channel();
+    let mut output = output;
+    let writer = output::write_frames(&frames, &mut output, stopped);
+    serve_frames(transport::sanitized(input), (splitter, outgoing), stop, writer, options).await
+}
+
+/// Serves LSP on stdin/stdout in the current (multi-threaded) tokio runtime, reading and
+/// writing on threads of their own (see `stdio.rs`). Returns the exit code; 2 when those
+/// threads cannot be started.
+pub async fn run_stdio(options: ServerOptions) -> i32 {
+    let handle = Handle::current();
+    let (splitter, outgoing, frames) = output::channel();
+    let (stop, stopped) = oneshot::channel();
+    let (written, all_written) = oneshot::channel::<()>();
+    let writer = async move {
+        output::write_frames(&frames, &mut stdio::Blocking(stdio::raw_stdout()), stopped).await;
+        let _ = written.send(());
+    };
+    let input = stdio::on_thread("clerkguard-stdout", handle.clone(), writer)
+        .and_then(|()| transport::sanitized_on_thread(std::io::stdin(), handle));
+    let input = match input {
+        Ok(input) => input,
+        Err(e) => {
+            eprintln!("[clerkguard error] cannot start the stdio threads: {e}");
+            return 2;
+        }
+    };
+    let writer_done = async {
+        let _ = all_written.await;
+    };
+    serve_frames(input, (splitter, outgoing), stop, writer_done, options).await
+}
+
+/// Serves the sanitized `input` until `exit` or its end, then fires `stop` and waits for
+/// `writer` (which writes what the server queued) to finish.
+async fn serve_frames(
+    input: DuplexStream,
+    (splitter, outgoing): (output::FrameSplitter, output::Outgoing),
+    stop: oneshot::Sender<()>,
+    writer: impl Future<Output = ()>,
+    options: ServerOptions,
+) -> i32 {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let level = options.effective_log_level();
     let flag = shutdown_requested.clone();
-    let (splitter, outgoing, frames) = output::channel();
     let (service, socket) = LspService::build(move |client| {
         server::Backend::new(Arc::new(session::Session::new(client, outgoing, level, flag)))
     })
     .custom_method(transport::INVALID_MESSAGE_METHOD, server::Backend::invalid_message)
     .finish();
-    let mut output = output;
-    let (stop, stopped) = tokio::sync::oneshot::channel();
     let serve = async {
-        Server::new(transport::sanitized(input), splitter, socket).serve(service).await;
+        Server::new(input, splitter, socket).serve(service).await;
         let _ = stop.send(());
     };
-    tokio::join!(serve, output::write_frames(&frames, &mut output, stopped));
+    tokio::join!(serve, writer);
     if shutdown_requested.load(Ordering::SeqCst) { 0 } else { 1 }
-}
-
-/// Serves LSP on stdin/stdout in the current tokio runtime. Returns the exit code.
-pub async fn run_stdio(options: ServerOptions) -> i32 {
-    serve(tokio::io::stdin(), tokio::io::stdout(), options).await
 }
 
 /// Serves LSP on stdin/stdout in a runtime of its own. Returns the exit code.
@@ -120,7 +158,7 @@ pub fn run_stdio_blocking(options: ServerOptions) -> i32 {
         }
     };
     let code = runtime.block_on(run_stdio(options));
-    // tokio's stdin reader blocks until the client closes stdin; do not wait for it.
+    // The stdin thread blocks until the client closes stdin; do not wait for it.
     runtime.shutdown_timeout(Duration::from_millis(200));
     code
 }

@@ -109,18 +109,23 @@ struct Notification<'a, P> {
 }
 
 impl Outgoing {
-    /// Queues the notification `method` with `params`. With a `replaces` key, it takes the
-    /// place of a notification with that key still waiting to be written (a newer publish of
-    /// the same document). Returns false when it cannot be serialised or the output is gone.
-    pub fn notify<P: Serialize>(&self, method: &str, params: &P, replaces: Option<String>) -> bool {
-        let body = match serde_json::to_vec(&Notification { jsonrpc: "2.0", method, params }) {
-            Ok(body) => body,
-            Err(e) => {
-                tracing::error!("cannot serialise a `{method}` notification: {e}");
-                return false;
-            }
-        };
-        self.queue.push(replaces, frame(&body))
+    /// Queues `frame` (from [`notification_frame`]). With a `replaces` key, it takes the place
+    /// of a frame with that key still waiting to be written (a newer publish of the same
+    /// document). Returns false when the output is gone.
+    pub fn send_frame(&self, frame: Vec<u8>, replaces: Option<String>) -> bool {
+        self.queue.push(replaces, frame)
+    }
+}
+
+/// The frame of the notification `method` with `params`; `None` (logged) when it cannot be
+/// serialised.
+pub fn notification_frame<P: Serialize>(method: &str, params: &P) -> Option<Vec<u8>> {
+    match serde_json::to_vec(&Notification { jsonrpc: "2.0", method, params }) {
+        Ok(body) => Some(frame(&body)),
+        Err(e) => {
+            tracing::error!("cannot serialise a `{method}` notification: {e}");
+            None
+        }
     }
 }
 
@@ -233,6 +238,12 @@ mod tests {
 
     fn frame(body: &str) -> Vec<u8> {
         super::frame(body.as_bytes())
+    }
+
+    impl Outgoing {
+        fn notify<P: Serialize>(&self, method: &str, params: &P, replaces: Option<String>) -> bool {
+            self.send_frame(notification_frame(method, params).unwrap(), replaces)
+        }
     }
 
     fn received(queue: &FrameQueue) -> Vec<String> {

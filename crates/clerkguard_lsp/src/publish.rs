@@ -8,12 +8,12 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
-use tokio::sync::Mutex;
 use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
 use tower_lsp_server::ls_types::{Diagnostic, PublishDiagnosticsParams, Uri};
 
-use crate::output::Outgoing;
+use crate::output::{Outgoing, notification_frame};
 
 #[derive(Debug, Default)]
 struct Published {
@@ -22,6 +22,9 @@ struct Published {
     non_empty: bool,
 }
 
+/// Its methods do not wait on anything but a short lock (a publish is serialised before it is
+/// taken), so they are called from async tasks and from analysis threads alike: an open
+/// document's findings are published from the thread that computed them.
 pub struct Publisher {
     outgoing: Outgoing,
     state: Mutex<HashMap<String, Published>>,
@@ -33,6 +36,11 @@ impl Publisher {
         Self { outgoing, state: Mutex::default(), seq: AtomicU64::new(1) }
     }
 
+    fn state(&self) -> MutexGuard<'_, HashMap<String, Published>> {
+        // Every update of an entry is a single assignment: a panic cannot leave one half done.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// A ticket for a closed-file analysis about to start.
     pub fn next_seq(&self) -> u64 {
         self.seq.fetch_add(1, Ordering::Relaxed)
@@ -40,56 +48,61 @@ impl Publisher {
 
     /// Publishes an open document's findings for `version`, unless `is_current` says the
     /// document moved on or a newer version was already published. Returns whether it sent.
-    pub async fn publish_open(
+    pub fn publish_open(
         &self,
         uri: &Uri,
         version: i32,
         diagnostics: Vec<Diagnostic>,
-        is_current: impl FnOnce() -> bool,
+        is_current: impl Fn() -> bool,
     ) -> bool {
-        let mut state = self.state.lock().await;
+        if !is_current() {
+            return false;
+        }
+        let non_empty = !diagnostics.is_empty();
+        let Some(frame) = publish_frame(uri, diagnostics, Some(version)) else { return false };
+        let mut state = self.state();
         let entry = state.entry(uri.as_str().to_string()).or_default();
         if entry.version.is_some_and(|v| v > version) || !is_current() {
             return false;
         }
         entry.version = Some(version);
-        entry.non_empty = !diagnostics.is_empty();
-        self.send(uri.clone(), diagnostics, Some(version));
-        true
+        entry.non_empty = non_empty;
+        self.send(uri, frame)
     }
 
     /// Publishes a closed file's findings from the analysis holding ticket `seq`, unless a later
     /// analysis already published or `still_closed` says the file was opened meanwhile. Empty
     /// results are only sent to clear earlier findings.
-    pub async fn publish_closed(
+    pub fn publish_closed(
         &self,
         uri: &Uri,
         seq: u64,
         diagnostics: Vec<Diagnostic>,
         still_closed: impl FnOnce() -> bool,
     ) -> bool {
-        let mut state = self.state.lock().await;
+        let non_empty = !diagnostics.is_empty();
+        let Some(frame) = publish_frame(uri, diagnostics, None) else { return false };
+        let mut state = self.state();
         let key = uri.as_str().to_string();
         let previous = state.get(&key);
         if previous.is_some_and(|p| p.seq > seq || p.version.is_some()) || !still_closed() {
             return false;
         }
-        if diagnostics.is_empty() && !previous.is_some_and(|p| p.non_empty) {
+        if !non_empty && !previous.is_some_and(|p| p.non_empty) {
             state.insert(key, Published { version: None, seq, non_empty: false });
             return false;
         }
-        state.insert(key, Published { version: None, seq, non_empty: !diagnostics.is_empty() });
-        self.send(uri.clone(), diagnostics, None);
-        true
+        state.insert(key, Published { version: None, seq, non_empty });
+        self.send(uri, frame)
     }
 
     /// Forgets what was published for `uri` (it was opened or closed: versions restart) and,
     /// when `clear` is set, clears its diagnostics in the client.
-    pub async fn reset(&self, uri: &Uri, clear: bool) {
-        let mut state = self.state.lock().await;
+    pub fn reset(&self, uri: &Uri, clear: bool) {
+        let mut state = self.state();
         if clear {
             if state.remove(uri.as_str()).is_some_and(|p| p.non_empty) {
-                self.send(uri.clone(), Vec::new(), None);
+                self.clear(uri);
             }
         } else if let Some(entry) = state.get_mut(uri.as_str()) {
             // Keep `non_empty`, so an empty result later still clears what the client shows.
@@ -99,24 +112,31 @@ impl Publisher {
     }
 
     /// Clears the published diagnostics of every URI `clear` selects.
-    pub async fn clear_where(&self, mut clear: impl FnMut(&str) -> bool) {
-        let mut state = self.state.lock().await;
+    pub fn clear_where(&self, mut clear: impl FnMut(&str) -> bool) {
+        let mut state = self.state();
         let doomed: Vec<String> = state.keys().filter(|k| clear(k)).cloned().collect();
         for key in doomed {
             let non_empty = state.remove(&key).is_some_and(|p| p.non_empty);
             if let (true, Ok(uri)) = (non_empty, key.parse::<Uri>()) {
-                self.send(uri, Vec::new(), None);
+                self.clear(&uri);
             }
         }
     }
 
-    fn send(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
-        // A newer publish of the document replaces one the client has not been sent yet.
-        let key = uri.as_str().to_string();
-        self.outgoing.notify(
-            PublishDiagnostics::METHOD,
-            &PublishDiagnosticsParams { uri, diagnostics, version },
-            Some(key),
-        );
+    fn clear(&self, uri: &Uri) {
+        if let Some(frame) = publish_frame(uri, Vec::new(), None) {
+            self.send(uri, frame);
+        }
     }
+
+    /// Queues a publish of `uri`, made while the state lock is held: per URI, publishes are
+    /// queued in the order the state records them.
+    fn send(&self, uri: &Uri, frame: Vec<u8>) -> bool {
+        // A newer publish of the document replaces one the client has not been sent yet.
+        self.outgoing.send_frame(frame, Some(uri.as_str().to_string()))
+    }
+}
+
+fn publish_frame(uri: &Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Option<Vec<u8>> {
+    notification_frame(PublishDiagnostics::METHOD, &PublishDiagnosticsParams { uri: uri.clone(), diagnostics, version })
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use clerkguard_linter::{BufferCache, Workspace};
+use tokio::runtime::Handle;
 use tower_lsp_server::ls_types::NumberOrString;
 use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
@@ -40,7 +41,11 @@ impl Session {
         }
         let session = self.clone();
         let key = key.to_string();
-        tokio::spawn(async move {
+        let runtime = Handle::current();
+        // The loop runs on a blocking thread of its own: an edit's analysis starts without a
+        // hop through a runtime task, and its findings are published from the thread that
+        // computed them.
+        tokio::task::spawn_blocking(move || {
             // Clears the flag if the loop ends early, so a failure cannot stall the document.
             let mut running = RunningFlag { session: session.clone(), key: key.clone(), armed: true };
             loop {
@@ -48,7 +53,7 @@ impl Session {
                     let Some(mut doc) = session.documents.get_mut(&key) else { return };
                     (doc.snapshot(&key), doc.generation, doc.take_cache())
                 };
-                session.analyse_and_publish(snapshot, cache).await;
+                session.analyse_and_publish(snapshot, cache, &runtime);
                 // Checked and cleared under the entry's lock: an edit either lands before (and
                 // the loop goes again) or after (and starts a loop of its own).
                 let Some(mut doc) = session.documents.get_mut(&key) else { return };
@@ -61,41 +66,38 @@ impl Session {
         });
     }
 
-    async fn analyse_and_publish(self: &Arc<Self>, snapshot: Snapshot, cache: BufferCache) {
+    /// Analyses one version of an open document and publishes its findings (blocking).
+    fn analyse_and_publish(self: &Arc<Self>, snapshot: Snapshot, cache: BufferCache, runtime: &Handle) {
         let workspace = self.workspace();
         let caps = self.caps();
-        let (key, uri) = (snapshot.key.clone(), snapshot.uri.clone());
-        let outcome = match tokio::task::spawn_blocking(move || analyse_open(&workspace, &snapshot, cache, &caps)).await
-        {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                self.log.error(format!("analysis of {} failed: {e}", uri.as_str()));
-                return;
-            }
+        let analysed = catch_unwind(AssertUnwindSafe(|| analyse_open(&workspace, &snapshot, cache, &caps)));
+        let Ok(mut outcome) = analysed else {
+            self.log.error(format!("analysis of {} panicked", snapshot.uri.as_str()));
+            return;
         };
-        for (level, message) in outcome.logs {
+        for (level, message) in std::mem::take(&mut outcome.logs) {
             self.log.log(level, message);
         }
-        if let Some(mut doc) = self.documents.get_mut(&key) {
+        let (key, uri, version) = (&snapshot.key, &snapshot.uri, outcome.version);
+        let is_current = || self.doc_version(key) == Some(version);
+        let enabled = self.settings().enable;
+        let sent = enabled && self.publisher.publish_open(uri, version, outcome.lsp, is_current);
+        if let Some(mut doc) = self.documents.get_mut(key) {
             doc.return_cache(outcome.cache);
-        }
-        if !self.settings().enable {
-            return;
-        }
-        let version = outcome.version;
-        let sent =
-            self.publisher.publish_open(&uri, version, outcome.lsp, || self.doc_version(&key) == Some(version)).await;
-        if sent {
-            if let Some(mut doc) = self.documents.get_mut(&key) {
+            if sent {
                 doc.record_report(version, outcome.findings, outcome.parsed_cleanly);
             }
-        } else {
+        }
+        if !enabled {
+            return;
+        }
+        if !sent {
             self.log.debug(format!("dropped findings for {} version {version}: a newer version exists", uri.as_str()));
         }
         if !outcome.dependents.is_empty() {
-            // In its own task: the document's next analysis does not wait for its dependents.
+            // In a task of its own: the document's next analysis does not wait for its dependents.
             let session = self.clone();
-            tokio::spawn(async move { session.relint_paths(outcome.dependents).await });
+            runtime.spawn(async move { session.relint_paths(outcome.dependents).await });
         }
     }
 
@@ -215,7 +217,7 @@ impl Session {
         }
         let Some(uri) = outcome.uri else { return };
         let path = outcome.path;
-        self.publisher.publish_closed(&uri, seq, outcome.lsp, || !self.is_open_path(&path)).await;
+        self.publisher.publish_closed(&uri, seq, outcome.lsp, || !self.is_open_path(&path));
     }
 
     async fn begin_progress(&self, title: &str) -> Option<OngoingProgress<Bounded, NotCancellable>> {
@@ -236,12 +238,12 @@ impl Session {
         let settings = self.settings();
         if !settings.enable {
             self.scan_generation.fetch_add(1, Ordering::SeqCst);
-            self.publisher.clear_where(|_| true).await;
+            self.publisher.clear_where(|_| true);
             return;
         }
         if settings.scope == DiagnosticScope::OpenFiles {
             self.scan_generation.fetch_add(1, Ordering::SeqCst);
-            self.publisher.clear_where(|key| !self.documents.contains_key(key)).await;
+            self.publisher.clear_where(|key| !self.documents.contains_key(key));
         }
         let keys: Vec<String> = self.documents.iter().map(|d| d.key().clone()).collect();
         for key in keys {

@@ -8,9 +8,14 @@
 //! with the JSON-RPC error (-32700 parse error or -32600 invalid request), as the
 //! specification asks.
 
+use std::io::Read;
+
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::runtime::Handle;
+
+use crate::stdio::{self, Blocking};
 
 /// The internal method a malformed message is turned into.
 pub const INVALID_MESSAGE_METHOD: &str = "clerkguard/invalidMessage";
@@ -40,14 +45,30 @@ enum Verdict {
     Drop,
 }
 
-/// Starts forwarding well-formed frames from `input`; returns the stream to serve from.
+/// Starts forwarding well-formed frames from `input` in a task; returns the stream to serve
+/// from.
 pub fn sanitized<I>(input: I) -> DuplexStream
 where
     I: AsyncRead + Unpin + Send + 'static,
 {
-    let (reader, writer) = tokio::io::duplex(1 << 20);
+    let (reader, writer) = pipe();
     tokio::spawn(forward(BufReader::new(input), writer));
     reader
+}
+
+/// Starts forwarding well-formed frames from the blocking reader `input`, on a thread of its
+/// own (see `stdio.rs`); returns the stream to serve from.
+pub fn sanitized_on_thread<R>(input: R, handle: Handle) -> std::io::Result<DuplexStream>
+where
+    R: Read + Unpin + Send + 'static,
+{
+    let (reader, writer) = pipe();
+    stdio::on_thread("clerkguard-stdin", handle, forward(BufReader::new(Blocking(input)), writer))?;
+    Ok(reader)
+}
+
+fn pipe() -> (DuplexStream, DuplexStream) {
+    tokio::io::duplex(1 << 20)
 }
 
 async fn forward<I: AsyncRead + Unpin>(mut input: BufReader<I>, mut out: DuplexStream) {

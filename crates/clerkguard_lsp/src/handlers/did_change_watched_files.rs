@@ -16,7 +16,7 @@ pub async fn handle(session: &Arc<Session>, params: DidChangeWatchedFilesParams)
         if event.typ == FileChangeType::DELETED && !session.is_open_path(&path) {
             // Its findings go with it.
             if let Some(uri) = uri_for_path(&path) {
-                session.publisher.reset(&uri, true).await;
+                session.publisher.reset(&uri, true);
             }
         }
         changed.push(path);

@@ -16,6 +16,6 @@ pub async fn handle(session: &Arc<Session>, params: DidChangeWorkspaceFoldersPar
     session.log.info(format!("workspace folders changed: {} folder(s)", roots.len()));
     session.set_roots(roots);
     // Findings of closed files may belong to a removed folder: clear them, then scan again.
-    session.publisher.clear_where(|key| !session.documents.contains_key(key)).await;
+    session.publisher.clear_where(|key| !session.documents.contains_key(key));
     session.refresh_all().await;
 }

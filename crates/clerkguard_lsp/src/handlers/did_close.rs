@@ -16,7 +16,7 @@ pub async fn handle(session: &Arc<Session>, params: DidCloseTextDocumentParams) 
     };
     let settings = session.settings();
     let keep = settings.enable && settings.scope == DiagnosticScope::Workspace && doc.on_disk;
-    session.publisher.reset(&uri, !keep).await;
+    session.publisher.reset(&uri, !keep);
     let mut relint = Vec::new();
     if doc.on_disk {
         let workspace = session.workspace();

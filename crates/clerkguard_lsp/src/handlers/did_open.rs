@@ -13,7 +13,7 @@ pub async fn handle(session: &Arc<Session>, params: DidOpenTextDocumentParams) {
         session.log.debug(format!("{key} is not a file; analysing it as {}", path.display()));
     }
     // A new document: versions restart, and the result of any disk lint is superseded.
-    session.publisher.reset(&item.uri, false).await;
+    session.publisher.reset(&item.uri, false);
     let doc = Document::new(item.uri, path, on_disk, item.version, &item.text);
     session.documents.insert(key.clone(), doc);
     session.schedule_analysis(&key);
