@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clerkguard_linter::{BufferCache, Diagnostic, FileReport, Workspace, WorkspaceFile};
-use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 use crate::capabilities::ClientCaps;
 use crate::carry::merge_with_last_good;
-use crate::diagnostics::{DiagnosticConverter, uri_for_path};
+use crate::diagnostics::{DiagnosticConverter, WireDiagnostics, uri_for_path};
 use crate::document::Snapshot;
 use crate::logging::LogLevel;
 use crate::position::IndexedText;
@@ -17,7 +17,8 @@ use crate::position::IndexedText;
 /// The result of analysing one version of an open document.
 pub struct OpenOutcome {
     pub version: i32,
-    pub lsp: Vec<lsp::Diagnostic>,
+    /// The findings, ready to be sent.
+    pub lsp: WireDiagnostics,
     pub findings: Arc<Vec<Diagnostic>>,
     pub parsed_cleanly: bool,
     /// Other files whose findings may have changed with this version.
@@ -31,7 +32,7 @@ pub struct OpenOutcome {
 pub struct ClosedOutcome {
     pub path: PathBuf,
     pub uri: Option<Uri>,
-    pub lsp: Vec<lsp::Diagnostic>,
+    pub lsp: WireDiagnostics,
     pub logs: Vec<(LogLevel, String)>,
 }
 
@@ -65,6 +66,7 @@ pub fn analyse_open(
         Some(index) => IndexedText::with_index(&snapshot.text, index.clone()),
         None => IndexedText::new(&snapshot.text),
     };
+    let findings = Arc::new(findings);
     let lsp = DiagnosticConverter::new(
         text,
         &snapshot.path,
@@ -74,17 +76,9 @@ pub fn analyse_open(
         caps.related_information,
         workspace,
     )
-    .convert_all(&findings);
+    .convert_all(findings.clone());
     dependents.retain(|p| p != &snapshot.path);
-    OpenOutcome {
-        version: snapshot.version,
-        lsp,
-        findings: Arc::new(findings),
-        parsed_cleanly: clean,
-        dependents,
-        logs,
-        cache,
-    }
+    OpenOutcome { version: snapshot.version, lsp, findings, parsed_cleanly: clean, dependents, logs, cache }
 }
 
 pub fn analyse_closed(workspace: &Workspace, path: &Path, caps: &ClientCaps) -> ClosedOutcome {
@@ -104,13 +98,13 @@ pub fn analyse_closed(workspace: &Workspace, path: &Path, caps: &ClientCaps) -> 
                     caps.related_information,
                     workspace,
                 )
-                .convert_all(&report.diagnostics),
-                None => Vec::new(),
+                .convert_all(Arc::new(report.diagnostics)),
+                None => WireDiagnostics::default(),
             }
         }
         WorkspaceFile::Skipped(reason) => {
             logs.push((LogLevel::Info, format!("skipped {}: {reason}", path.display())));
-            Vec::new()
+            WireDiagnostics::default()
         }
     };
     ClosedOutcome { path: path.to_path_buf(), uri, lsp, logs }

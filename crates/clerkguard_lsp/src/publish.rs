@@ -10,9 +10,11 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use serde::Serialize;
+use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
-use tower_lsp_server::ls_types::{Diagnostic, PublishDiagnosticsParams, Uri};
 
+use crate::diagnostics::WireDiagnostics;
 use crate::output::{Outgoing, notification_frame};
 
 #[derive(Debug, Default)]
@@ -52,14 +54,14 @@ impl Publisher {
         &self,
         uri: &Uri,
         version: i32,
-        diagnostics: Vec<Diagnostic>,
+        diagnostics: WireDiagnostics,
         is_current: impl Fn() -> bool,
     ) -> bool {
         if !is_current() {
             return false;
         }
         let non_empty = !diagnostics.is_empty();
-        let Some(frame) = publish_frame(uri, diagnostics, Some(version)) else { return false };
+        let Some(frame) = publish_frame(uri, &diagnostics, Some(version)) else { return false };
         let mut state = self.state();
         let entry = state.entry(uri.as_str().to_string()).or_default();
         if entry.version.is_some_and(|v| v > version) || !is_current() {
@@ -77,11 +79,11 @@ impl Publisher {
         &self,
         uri: &Uri,
         seq: u64,
-        diagnostics: Vec<Diagnostic>,
+        diagnostics: WireDiagnostics,
         still_closed: impl FnOnce() -> bool,
     ) -> bool {
         let non_empty = !diagnostics.is_empty();
-        let Some(frame) = publish_frame(uri, diagnostics, None) else { return false };
+        let Some(frame) = publish_frame(uri, &diagnostics, None) else { return false };
         let mut state = self.state();
         let key = uri.as_str().to_string();
         let previous = state.get(&key);
@@ -124,7 +126,7 @@ impl Publisher {
     }
 
     fn clear(&self, uri: &Uri) {
-        if let Some(frame) = publish_frame(uri, Vec::new(), None) {
+        if let Some(frame) = publish_frame(uri, &WireDiagnostics::default(), None) {
             self.send(uri, frame);
         }
     }
@@ -137,6 +139,15 @@ impl Publisher {
     }
 }
 
-fn publish_frame(uri: &Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Option<Vec<u8>> {
-    notification_frame(PublishDiagnostics::METHOD, &PublishDiagnosticsParams { uri: uri.clone(), diagnostics, version })
+/// `textDocument/publishDiagnostics` parameters (as `ls_types::PublishDiagnosticsParams`).
+#[derive(Serialize)]
+struct PublishParams<'a> {
+    uri: &'a Uri,
+    diagnostics: &'a WireDiagnostics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
+}
+
+fn publish_frame(uri: &Uri, diagnostics: &WireDiagnostics, version: Option<i32>) -> Option<Vec<u8>> {
+    notification_frame(PublishDiagnostics::METHOD, &PublishParams { uri, diagnostics, version })
 }
