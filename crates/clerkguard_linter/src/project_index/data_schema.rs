@@ -202,7 +202,12 @@ impl DataSchema {
     /// The model a query names: Prisma accessor (`post`), model name, Drizzle table variable,
     /// table name, Mongoose model.
     pub fn model(&self, name: &str) -> Option<&Model> {
-        self.keys.get(Normalized::new(name).as_str()).map(|&i| &self.models[i])
+        self.model_index(name).map(|i| &self.models[i])
+    }
+
+    /// Where [`Self::model`]'s answer is in [`Self::models`].
+    pub fn model_index(&self, name: &str) -> Option<usize> {
+        self.keys.get(Normalized::new(name).as_str()).copied()
     }
 
     pub fn models(&self) -> &[Model] {

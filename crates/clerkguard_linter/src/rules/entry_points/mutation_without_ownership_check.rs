@@ -82,7 +82,7 @@ impl Rule for MutationWithoutOwnershipCheck {
         let schema = ctx.index.data_schema();
         for data in facts::analyze(ctx) {
             for (index, query) in data.queries.iter().enumerate() {
-                let Some(model) = unchecked_model(ctx, schema, &data, index) else { continue };
+                let Some(model) = unchecked_model(ctx, &data, index) else { continue };
                 if org_rule_on && model.org_column.is_some() && scope::org_scope_gap(ctx, &data, index).is_some() {
                     continue;
                 }
@@ -113,12 +113,7 @@ impl Rule for MutationWithoutOwnershipCheck {
 }
 
 /// The model of an update/delete selected only by caller input with no ownership check.
-fn unchecked_model<'s>(
-    ctx: &FileContext<'_>,
-    schema: &'s DataSchema,
-    data: &EntryData<'_>,
-    index: usize,
-) -> Option<&'s Model> {
+fn unchecked_model<'c>(ctx: &'c FileContext<'_>, data: &EntryData<'_>, index: usize) -> Option<&'c Model> {
     let query = &data.queries[index];
     if !query.operation.modifies_existing() || query.opaque {
         return None;
@@ -130,7 +125,7 @@ fn unchecked_model<'s>(
     {
         return None;
     }
-    let model = schema.model(query.model.as_deref()?)?;
+    let model = ctx.data_model(query.model.as_deref()?)?;
     if !matches!(model.kind, ModelKind::Data | ModelKind::Membership)
         || (model.owner_columns.is_empty() && model.org_column.is_none())
     {

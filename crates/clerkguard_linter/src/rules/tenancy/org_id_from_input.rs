@@ -71,7 +71,6 @@ impl Rule for OrgIdFromInput {
     }
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let schema = ctx.index.data_schema();
         for data in facts::analyze(ctx) {
             if !data.has_session() {
                 continue;
@@ -82,7 +81,7 @@ impl Rule for OrgIdFromInput {
                 if !query.conditions.iter().chain(&query.data).any(|c| c.value == ValueSource::Input) {
                     continue;
                 }
-                let model = query.model.as_deref().and_then(|m| schema.model(m));
+                let model = query.model.as_deref().and_then(|m| ctx.data_model(m));
                 let is_org_value = |column: &str| match model {
                     Some(m) if m.kind == ModelKind::Tenant => {
                         matches!(column, "id" | "_id") || is_org_column_name(column)

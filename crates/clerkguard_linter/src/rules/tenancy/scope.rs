@@ -26,7 +26,7 @@ pub enum ScopeGap {
 /// The org-owned model a query touches, when the schema knows one.
 pub fn org_model<'s>(ctx: &'s FileContext<'_>, query: &Query) -> Option<&'s Model> {
     let schema = ctx.index.data_schema();
-    let model = schema.model(query.model.as_deref()?)?;
+    let model = ctx.data_model(query.model.as_deref()?)?;
     if model.kind != ModelKind::Data || model.org_column.is_none() {
         return None;
     }
