@@ -68,6 +68,8 @@ pub struct BufferCache {
 #[derive(Default)]
 pub(crate) struct ItemFindings {
     rules: Vec<RuleItems>,
+    /// The rule asked about last: a rule asks about every item in a row.
+    last: usize,
 }
 
 #[derive(Default)]
@@ -103,18 +105,26 @@ impl ItemFindings {
             .iter()
             .map(|r| RuleItems { rule: r.rule, items: Vec::with_capacity(r.items.len() + 4), cursor: 0 })
             .collect();
-        Self { rules }
+        Self { rules, last: 0 }
+    }
+
+    /// Where `rule`'s list is: the last one asked about, else found by name.
+    fn position(&mut self, rule: &'static str) -> Option<usize> {
+        let same = |r: &RuleItems| std::ptr::eq(r.rule, rule) || r.rule == rule;
+        let at = match self.rules.get(self.last) {
+            Some(r) if same(r) => self.last,
+            _ => self.rules.iter().position(same)?,
+        };
+        self.last = at;
+        Some(at)
     }
 
     fn rule_mut(&mut self, rule: &'static str) -> &mut RuleItems {
-        match self.rules.iter().position(|r| r.rule == rule) {
-            Some(at) => &mut self.rules[at],
-            None => {
-                self.rules.push(RuleItems { rule, ..RuleItems::default() });
-                let last = self.rules.len() - 1;
-                &mut self.rules[last]
-            }
-        }
+        let at = self.position(rule).unwrap_or_else(|| {
+            self.rules.push(RuleItems { rule, ..RuleItems::default() });
+            self.rules.len() - 1
+        });
+        &mut self.rules[at]
     }
 
     fn push(&mut self, rule: &'static str, range: TextRange, content: u64, found: Vec<Diagnostic>) {
@@ -124,7 +134,8 @@ impl ItemFindings {
     /// Takes the findings kept for an item of `rule` that was at `range` with text `content`.
     /// Lookups of one rule must come in item order.
     fn take(&mut self, rule: &'static str, range: TextRange, content: u64) -> Option<Vec<Diagnostic>> {
-        let list = self.rules.iter_mut().find(|r| r.rule == rule)?;
+        let at = self.position(rule)?;
+        let list = &mut self.rules[at];
         while list.items.get(list.cursor).is_some_and(|item| item.range.start < range.start) {
             list.cursor += 1;
         }
