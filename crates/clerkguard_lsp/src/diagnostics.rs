@@ -34,8 +34,9 @@ pub const RULE_DOCS_BASE: &str = "https://github.com/clerkguard/clerkguard/blob/
 /// The `source` of every diagnostic the server publishes.
 pub const SOURCE: &str = "clerkguard";
 
-/// The payload of `Diagnostic.data`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+/// The payload of `Diagnostic.data`, read back from the client's copy of a diagnostic
+/// ([`DataRef`] writes it).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct DiagnosticData {
     /// The document version the fix's byte ranges refer to (`None` for files not open).
     pub version: Option<i32>,

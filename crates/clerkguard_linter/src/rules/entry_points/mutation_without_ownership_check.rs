@@ -1,5 +1,5 @@
 use crate::analysis::queries::{FilterEdit, Query, ValueSource};
-use crate::project_index::data_schema::{DataSchema, Model, ModelKind, Normalized};
+use crate::project_index::data_schema::{Model, ModelKind, Normalized};
 use crate::rules::tenancy::facts::{self, EntryData};
 use crate::rules::tenancy::scope::{self, SessionField};
 use crate::{Diagnostic, FileContext, Fix, MiddlewareProtection, Rule, RuleLevel, RuleMeta, declare_rule};
@@ -79,7 +79,6 @@ impl Rule for MutationWithoutOwnershipCheck {
 
     fn check_file(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let org_rule_on = !matches!(ctx.config.rule_levels.get("org-scope-missing"), Some(RuleLevel::Off));
-        let schema = ctx.index.data_schema();
         for data in facts::analyze(ctx) {
             for (index, query) in data.queries.iter().enumerate() {
                 let Some(model) = unchecked_model(ctx, &data, index) else { continue };
@@ -105,7 +104,7 @@ impl Rule for MutationWithoutOwnershipCheck {
                 out.push(
                     ctx.diagnostic(&Self::META, query.report_range, message)
                         .with_help(help)
-                        .with_fix(owner_fix(ctx, schema, &data, query, model)),
+                        .with_fix(owner_fix(ctx, &data, query, model)),
                 );
             }
         }
@@ -147,20 +146,14 @@ fn unchecked_model<'c>(ctx: &'c FileContext<'_>, data: &EntryData<'_>, index: us
     Some(model)
 }
 
-fn owner_fix(
-    ctx: &FileContext<'_>,
-    schema: &DataSchema,
-    data: &EntryData<'_>,
-    query: &Query,
-    model: &Model,
-) -> Option<Fix> {
+fn owner_fix(ctx: &FileContext<'_>, data: &EntryData<'_>, query: &Query, model: &Model) -> Option<Fix> {
     let (field, session_field) = match (model.owner_columns.first(), &model.org_column) {
         (Some(owner), _) => (owner.clone(), SessionField::UserId),
         (None, Some(org)) => (org.clone(), SessionField::OrgId),
         (None, None) => return None,
     };
     let session = scope::session_value(ctx, data, session_field)?;
-    let (field, value) = match relation_through_clerk_id(schema, model, &field) {
+    let (field, value) = match relation_through_clerk_id(ctx, model, &field) {
         Some((relation, clerk_field)) if matches!(query.edit, Some(FilterEdit::Object { .. })) => {
             (relation, format!("{{ {clerk_field}: {} }}", session.expr))
         }
@@ -174,9 +167,9 @@ fn owner_fix(
 
 /// `author User @relation(fields: [authorId])` where `User` keeps the Clerk id in `clerkId`:
 /// the owner condition goes through the relation (`author: { clerkId }`).
-fn relation_through_clerk_id(schema: &DataSchema, model: &Model, owner: &str) -> Option<(String, String)> {
+fn relation_through_clerk_id(ctx: &FileContext<'_>, model: &Model, owner: &str) -> Option<(String, String)> {
     let relation = model.fields.iter().find(|f| f.relation_fields.iter().any(|r| r == owner))?;
-    let target = schema.model(&relation.ty)?;
+    let target = ctx.data_model(&relation.ty)?;
     let clerk = target
         .fields
         .iter()
