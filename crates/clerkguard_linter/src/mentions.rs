@@ -120,9 +120,7 @@ mod tests {
         let mut answers = mentions.into_answers();
         for _ in 0..3_000 {
             // Replace a random run of characters with a few random pieces.
-            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let a = boundaries[rng.below(boundaries.len())];
-            let b = boundaries[rng.below(boundaries.len())];
+            let (a, b) = (rng.char_boundary(&text), rng.char_boundary(&text));
             let (start, end) = (a.min(b), a.max(b).min(a.min(b) + 8));
             let end = (start..=end).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(start);
             let inserted: String = (0..rng.below(3)).map(|_| pieces[rng.below(pieces.len())]).collect();

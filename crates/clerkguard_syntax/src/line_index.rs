@@ -128,9 +128,7 @@ mod tests {
         let mut text = String::from("one\ntwo\r\nthree\n\nfour");
         let mut index = LineIndex::new(&text);
         for _ in 0..5_000 {
-            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let a = boundaries[rng.below(boundaries.len())];
-            let b = boundaries[rng.below(boundaries.len())];
+            let (a, b) = (rng.char_boundary(&text), rng.char_boundary(&text));
             let inserted: String = (0..rng.below(3)).map(|_| pieces[rng.below(pieces.len())]).collect();
             let mut edited = text.clone();
             edited.replace_range(a.min(b)..a.max(b), &inserted);

@@ -22,4 +22,10 @@ impl TestRng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n.max(1) as u64) as usize
     }
+
+    /// A char boundary of `text` (its end included), each equally likely.
+    pub fn char_boundary(&mut self, text: &str) -> usize {
+        let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        boundaries[self.below(boundaries.len())]
+    }
 }
